@@ -1,0 +1,198 @@
+package dev.weft.poller.sys;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.net.InetSocketAddress;
+
+/**
+ * Socket calls: socket, socketpair, setsockopt/getsockopt, bind, listen, accept4, connect, shutdown,
+ * getsockname, getpeername. No policy. Every socket is created O_NONBLOCK|O_CLOEXEC (SOCK_NONBLOCK,
+ * SOCK_CLOEXEC; accept4 flags), so no call here ever blocks a thread.
+ */
+public final class Sockets {
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_NONBLOCK = Fds.O_NONBLOCK;
+    public static final int SOCK_CLOEXEC = Fds.O_CLOEXEC;
+
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_REUSEADDR = 2;
+    public static final int SO_ERROR = 4;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_KEEPALIVE = 9;
+    public static final int SO_REUSEPORT = 15;
+    public static final int IPPROTO_TCP = 6;
+    public static final int TCP_NODELAY = 1;
+    public static final int TCP_DEFER_ACCEPT = 9;
+
+    public static final int SHUT_RD = 0;
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+
+    private static final MethodHandle SOCKET =
+            Libc.quick("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKETPAIR =
+            Libc.quick("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SETSOCKOPT = Libc.quick("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = Libc.quick("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final FunctionDescriptor FD_ADDR_LEN = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final FunctionDescriptor FD_ADDR_LENP = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle BIND = Libc.quick("bind", FD_ADDR_LEN);
+    private static final MethodHandle CONNECT = Libc.quick("connect", FD_ADDR_LEN);
+    private static final MethodHandle LISTEN = Libc.quick("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ACCEPT4 =
+            Libc.quick("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle SHUTDOWN =
+            Libc.quick("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle GETSOCKNAME = Libc.quick("getsockname", FD_ADDR_LENP);
+    private static final MethodHandle GETPEERNAME = Libc.quick("getpeername", FD_ADDR_LENP);
+
+    private Sockets() {}
+
+    /** socket(domain, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0). */
+    public static int socket(int domain) throws ErrnoException {
+        MemorySegment errno = Errno.capture();
+        int r;
+        try {
+            r = (int) SOCKET.invokeExact(errno, domain, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        return (int) Errno.check("socket", -1, Errno.raw(r, errno));
+    }
+
+    /** socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC): two connected fds. */
+    public static int[] socketpair() throws ErrnoException {
+        int[] fds = new int[2];
+        MemorySegment errno = Errno.capture();
+        int r;
+        try {
+            r = (int) SOCKETPAIR.invokeExact(errno, SockAddr.AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
+                    MemorySegment.ofArray(fds));
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        Errno.check("socketpair", -1, Errno.raw(r, errno));
+        return fds;
+    }
+
+    public static void setInt(int fd, int level, int option, int value) throws ErrnoException {
+        MemorySegment errno = Errno.capture();
+        int r;
+        try {
+            r = (int) SETSOCKOPT.invokeExact(errno, fd, level, option, MemorySegment.ofArray(new int[] {value}),
+                    Integer.BYTES);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        Errno.check("setsockopt(" + level + "," + option + ")", fd, Errno.raw(r, errno));
+    }
+
+    public static int getInt(int fd, int level, int option) throws ErrnoException {
+        int[] value = new int[1];
+        int[] length = {Integer.BYTES};
+        MemorySegment errno = Errno.capture();
+        int r;
+        try {
+            r = (int) GETSOCKOPT.invokeExact(errno, fd, level, option, MemorySegment.ofArray(value),
+                    MemorySegment.ofArray(length));
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        Errno.check("getsockopt(" + level + "," + option + ")", fd, Errno.raw(r, errno));
+        return value[0];
+    }
+
+    public static void bind(int fd, InetSocketAddress address) throws ErrnoException {
+        MemorySegment storage = SockAddr.storage();
+        int length = SockAddr.encode(address, storage);
+        MemorySegment errno = Errno.capture();
+        int r;
+        try {
+            r = (int) BIND.invokeExact(errno, fd, storage, length);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        Errno.check("bind(" + address + ")", fd, Errno.raw(r, errno));
+    }
+
+    public static void listen(int fd, int backlog) throws ErrnoException {
+        MemorySegment errno = Errno.capture();
+        int r;
+        try {
+            r = (int) LISTEN.invokeExact(errno, fd, backlog);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        Errno.check("listen", fd, Errno.raw(r, errno));
+    }
+
+    /**
+     * accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC): the new fd, or {@link Errno#WOULD_BLOCK}. The peer
+     * address is not copied out; {@link #peerAddress} reads it when someone asks.
+     */
+    public static int accept(int fd) throws ErrnoException {
+        MemorySegment errno = Errno.capture();
+        int r;
+        try {
+            r = (int) ACCEPT4.invokeExact(errno, fd, MemorySegment.NULL, MemorySegment.NULL,
+                    SOCK_NONBLOCK | SOCK_CLOEXEC);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        return (int) Errno.checkNonBlocking("accept4", fd, Errno.raw(r, errno));
+    }
+
+    /** connect(2) on a non-blocking socket: 0 when connected, or {@code -errno} (EINPROGRESS: wait for output). */
+    public static int connectRaw(int fd, InetSocketAddress address) {
+        MemorySegment storage = SockAddr.storage();
+        int length = SockAddr.encode(address, storage);
+        MemorySegment errno = Errno.capture();
+        int r;
+        try {
+            r = (int) CONNECT.invokeExact(errno, fd, storage, length);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        return (int) Errno.raw(r, errno);
+    }
+
+    public static void shutdown(int fd, int how) throws ErrnoException {
+        MemorySegment errno = Errno.capture();
+        int r;
+        try {
+            r = (int) SHUTDOWN.invokeExact(errno, fd, how);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        Errno.check("shutdown", fd, Errno.raw(r, errno));
+    }
+
+    public static InetSocketAddress localAddress(int fd) throws ErrnoException {
+        return name(GETSOCKNAME, "getsockname", fd);
+    }
+
+    public static InetSocketAddress peerAddress(int fd) throws ErrnoException {
+        return name(GETPEERNAME, "getpeername", fd);
+    }
+
+    private static InetSocketAddress name(MethodHandle call, String syscall, int fd) throws ErrnoException {
+        MemorySegment storage = SockAddr.storage();
+        int[] length = {SockAddr.STORAGE_BYTES};
+        MemorySegment errno = Errno.capture();
+        int r;
+        try {
+            r = (int) call.invokeExact(errno, fd, storage, MemorySegment.ofArray(length));
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        Errno.check(syscall, fd, Errno.raw(r, errno));
+        return SockAddr.decode(storage);
+    }
+}
