@@ -1,0 +1,138 @@
+package dev.weft.poller;
+
+import dev.weft.poller.sys.Errno;
+import dev.weft.poller.sys.ErrnoException;
+import dev.weft.poller.sys.Fds;
+import dev.weft.poller.sys.Sockets;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+
+/**
+ * Blocking-style I/O on a registered, non-blocking fd: try the syscall; on EAGAIN park on the item until the
+ * poller reports readiness; repeat. Works from virtual and platform threads alike; no thread ever blocks in
+ * the kernel. Each syscall is made under a pin, so the fd cannot be closed and its number reused under it.
+ *
+ * <p>Timeouts are deadlines for the whole call ({@code timeoutNanos > 0}); {@link #NO_TIMEOUT} waits forever.
+ * A wait that ends without readiness throws: {@link SocketTimeoutException} (deadline), {@link
+ * InterruptedIOException} (interrupt; the thread's interrupt status stays set), {@link FileClosedException},
+ * {@link SetClosedException}.
+ */
+public final class BlockingIo {
+    /** Pass as {@code timeoutNanos} to wait without a deadline. */
+    public static final long NO_TIMEOUT = Long.MAX_VALUE;
+
+    private BlockingIo() {}
+
+    /** Reads at least one byte into {@code dst}; returns the count, or 0 at end of stream (or empty dst). */
+    public static long read(Item item, MemorySegment dst, long timeoutNanos) throws IOException {
+        long deadline = deadline(timeoutNanos);
+        for (;;) {
+            PollFile file = item.file();
+            file.pinOrThrow();
+            long n;
+            try {
+                n = Fds.read(file.fd(), dst);
+            } finally {
+                file.unpin();
+            }
+            if (n != Errno.WOULD_BLOCK) {
+                return n;
+            }
+            check(item, deadline == 0 ? item.awaitInput() : item.awaitInput(remaining(deadline)));
+        }
+    }
+
+    /** Writes all of {@code src}, parking whenever the socket buffer is full. */
+    public static void write(Item item, MemorySegment src, long timeoutNanos) throws IOException {
+        long deadline = deadline(timeoutNanos);
+        long offset = 0;
+        while (offset < src.byteSize()) {
+            PollFile file = item.file();
+            file.pinOrThrow();
+            long n;
+            try {
+                n = Fds.write(file.fd(), src.asSlice(offset));
+            } finally {
+                file.unpin();
+            }
+            if (n == Errno.WOULD_BLOCK) {
+                check(item, deadline == 0 ? item.awaitOutput() : item.awaitOutput(remaining(deadline)));
+            } else {
+                offset += n;
+            }
+        }
+    }
+
+    /** Accepts one connection on a listening socket: the new fd (O_NONBLOCK | O_CLOEXEC). */
+    public static int accept(Item item, long timeoutNanos) throws IOException {
+        long deadline = deadline(timeoutNanos);
+        for (;;) {
+            PollFile file = item.file();
+            file.pinOrThrow();
+            int fd;
+            try {
+                fd = Sockets.accept(file.fd());
+            } finally {
+                file.unpin();
+            }
+            if (fd != Errno.WOULD_BLOCK) {
+                return fd;
+            }
+            check(item, deadline == 0 ? item.awaitInput() : item.awaitInput(remaining(deadline)));
+        }
+    }
+
+    /** Connects a registered, non-blocking socket: EINPROGRESS parks until writable, then reads SO_ERROR. */
+    public static void connect(Item item, InetSocketAddress address, long timeoutNanos) throws IOException {
+        long deadline = deadline(timeoutNanos);
+        PollFile file = item.file();
+        file.pinOrThrow();
+        int r;
+        try {
+            r = Sockets.connectRaw(file.fd(), address);
+        } finally {
+            file.unpin();
+        }
+        if (r == 0) {
+            return;
+        }
+        if (r != -Errno.EINPROGRESS) {
+            throw new ErrnoException("connect(" + address + ")", file.fd(), -r);
+        }
+        check(item, deadline == 0 ? item.awaitOutput() : item.awaitOutput(remaining(deadline)));
+        file.pinOrThrow();
+        try {
+            int error = Sockets.getInt(file.fd(), Sockets.SOL_SOCKET, Sockets.SO_ERROR);
+            if (error != 0) {
+                throw new ErrnoException("connect(" + address + ")", file.fd(), error);
+            }
+        } finally {
+            file.unpin();
+        }
+    }
+
+    /** 0 for "no deadline", else an absolute System.nanoTime() deadline. */
+    private static long deadline(long timeoutNanos) {
+        if (timeoutNanos == NO_TIMEOUT) {
+            return 0;
+        }
+        return Item.deadline(timeoutNanos); // validates timeoutNanos > 0
+    }
+
+    private static long remaining(long deadline) {
+        return Math.max(1, deadline - System.nanoTime());
+    }
+
+    private static void check(Item item, WaitResult result) throws IOException {
+        switch (result) {
+            case READY -> { }
+            case TIMED_OUT -> throw new SocketTimeoutException("fd " + item.file().fd() + ": timed out");
+            case INTERRUPTED -> throw new InterruptedIOException("fd " + item.file().fd() + ": interrupted");
+            case FILE_CLOSED -> throw new FileClosedException(item.file().fd());
+            case SET_CLOSED -> throw new SetClosedException("poll set " + item.setIndex());
+        }
+    }
+}

@@ -1,0 +1,475 @@
+package dev.weft.poller;
+
+import dev.weft.poller.sys.EPoll;
+import dev.weft.poller.sys.Errno;
+import dev.weft.poller.sys.ErrnoException;
+import dev.weft.poller.sys.EventFd;
+import dev.weft.poller.sys.Fds;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One epoll set, ≈ the kernel's {@code struct eventpoll}: an epoll fd, a native event buffer, a wake-up eventfd,
+ * the table that maps tokens to items, and the thread that polls it.
+ *
+ * <pre>
+ * Locking and lifetime
+ *
+ *   Lock order: PollSet.lock -> PollFile.lock. No lock is global, and no lock is shared by two sets.
+ *
+ *   lock     ≈ ep->mtx. Guards the token table (slots, generations, the free list), closing, and the
+ *            linking of a new item into its file. EPOLL_CTL_ADD runs under it, as ep_insert does.
+ *   refs     ≈ ep->refcount; CAS only. 1 for the owner (dropped by close()), 1 per item in the table, 1 for
+ *            the poller thread while it runs, and 1 for the duration of each epoll_ctl(MOD). Every syscall on
+ *            epfd or wakeFd is made under a reference, so neither number can be closed and reused under a
+ *            caller. The thread that drops the last reference frees the set (closes both fds, frees the
+ *            native buffer) — exactly once. A reference is dropped only after this lock is released
+ *            (CVE-2025-38349: a lock gives mutual exclusion, never ownership).
+ *   slots    array elements written under lock with release semantics; read lock-free (acquire) by the
+ *            poller thread, which drops any event whose token does not match the item in its slot.
+ *   closing  written under lock, read lock-free (volatile) by the poller thread.
+ *   counters polls, events, wakeups, staleEvents: written only by the poller thread, read racily by stats.
+ * </pre>
+ *
+ * Release paths (both take only this set's lock and one file's lock):
+ * <ul>
+ *   <li>set close, {@link #close()} ≈ ep_clear_and_put: mark closing, remove every item that is not dying,
+ *       then drop one reference per removed item plus the owner's — after unlocking;</li>
+ *   <li>file close, {@link #removeDying(Item)} ≈ the body of eventpoll_release_file: the file marked the item
+ *       dying under its own lock; here it is removed under this lock and its reference dropped after it.</li>
+ * </ul>
+ */
+final class PollSet {
+    /** The wake-up eventfd's token; never a valid item token (slot 0xFFFFFFFF is never handed out). */
+    static final long WAKE_TOKEN = -1L;
+    private static final VarHandle REFS;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Item[].class);
+
+    static {
+        try {
+            REFS = MethodHandles.lookup().findVarHandle(PollSet.class, "refs", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final int index;
+    private final int epfd;
+    private final int wakeFd;
+    private final Arena arena;
+    private final MemorySegment events;
+    private final int maxEvents;
+
+    final ReentrantLock lock = new ReentrantLock();
+    private volatile Item[] slots = new Item[16]; // elements: see header
+    private int[] generations = new int[16];      // guarded by lock
+    private int[] nextFree = new int[16];         // guarded by lock; free list through unused slots
+    private int freeHead = -1;                    // guarded by lock
+    private int used;                             // guarded by lock: slots ever handed out
+    private volatile boolean closing;             // written under lock
+    private volatile int refs = 1;                // CAS only; 1 = the owner's
+    private volatile int frees;                   // written once, by the thread that drops the last reference
+    private volatile Thread pollerThread;         // written once, before the poller thread starts
+
+    private long registrations;                   // guarded by lock
+    private long releases;                        // guarded by lock
+    private final LongAdder parks = new LongAdder();
+    private long polls;                           // written only by the poller thread
+    private long polledEvents;                    // written only by the poller thread
+    private long wakeups;                         // written only by the poller thread
+    private long staleEvents;                     // written only by the poller thread
+    private volatile Throwable failure;           // written only by the poller thread, once
+
+    private PollSet(int index, int epfd, int wakeFd, Arena arena, int maxEvents) {
+        this.index = index;
+        this.epfd = epfd;
+        this.wakeFd = wakeFd;
+        this.arena = arena;
+        this.maxEvents = maxEvents;
+        this.events = arena.allocate(EPoll.EVENT, maxEvents);
+    }
+
+    /** Creates a set; if any step fails, releases exactly what was acquired before it. */
+    static PollSet open(int index, int maxEvents) throws ErrnoException {
+        int epfd = EPoll.create();
+        int wakeFd = -1;
+        try {
+            wakeFd = EventFd.create();
+            EPoll.ctl(epfd, EPoll.EPOLL_CTL_ADD, wakeFd, EPoll.EPOLLIN | EPoll.EPOLLET, WAKE_TOKEN);
+            return new PollSet(index, epfd, wakeFd, Arena.ofShared(), maxEvents);
+        } catch (ErrnoException | RuntimeException e) {
+            closeQuietly(wakeFd, e);
+            closeQuietly(epfd, e);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(int fd, Throwable primary) {
+        if (fd >= 0) {
+            try {
+                Fds.close(fd);
+            } catch (ErrnoException suppressed) {
+                primary.addSuppressed(suppressed);
+            }
+        }
+    }
+
+    static int slot(long token) {
+        return (int) token;
+    }
+
+    static int generation(long token) {
+        return (int) (token >>> 32);
+    }
+
+    // ---- references ----
+
+    /** Takes a reference unless the set is already dead (≈ a get that fails on a zero count). */
+    boolean tryAcquire() {
+        for (;;) {
+            int r = refs;
+            if (r == 0) {
+                return false;
+            }
+            if (REFS.compareAndSet(this, r, r + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Drops {@code n} references; the caller must not hold {@link #lock}. Frees the set on the last one. */
+    void release(int n) {
+        assert !lock.isHeldByCurrentThread() : "references are dropped only after unlocking (CVE-2025-38349)";
+        int after = (int) REFS.getAndAdd(this, -n) - n;
+        assert after >= 0 : "reference count underflow: " + after;
+        if (after == 0) {
+            free();
+        }
+    }
+
+    private void free() {
+        assert slotsInUse() == 0 : "set freed with items still in its table";
+        frees++; // only the thread that took refs to 0 gets here
+        try {
+            Fds.close(wakeFd);
+            Fds.close(epfd);
+        } catch (ErrnoException e) {
+            throw new AssertionError("set " + index + " fds closed twice: " + e.getMessage(), e);
+        } finally {
+            arena.close();
+        }
+    }
+
+    // ---- registration ----
+
+    /** ≈ ep_insert: EPOLL_CTL_ADD for input (edge-triggered), under this set's lock and a pin on the file. */
+    Item register(PollFile file) throws ErrnoException, FileClosedException, SetClosedException {
+        file.pinOrThrow();
+        try {
+            Item item;
+            lock.lock();
+            try {
+                if (closing) {
+                    throw new SetClosedException("poll set " + index);
+                }
+                int slot = allocateSlot();
+                item = new Item(this, file, token(slot));
+                SLOT.setRelease(slots, slot, item); // published before the ADD: its first event must find it
+                int r = EPoll.ctlRaw(epfd, EPoll.EPOLL_CTL_ADD, file.fd(), Item.INPUT_EVENTS, item.token);
+                if (r < 0) {
+                    freeSlot(slot);
+                    throw registrationFailure(file, -r);
+                }
+                file.lock.lock();
+                try {
+                    if (!file.linkItem(item)) {
+                        // The file began closing after our pin; its release walk may already be done. The kernel
+                        // registration goes with close(2), which waits for our pin.
+                        freeSlot(slot);
+                        throw new FileClosedException(file.fd());
+                    }
+                } finally {
+                    file.lock.unlock();
+                }
+                REFS.getAndAdd(this, 1); // ≈ ep_get: the item's reference. refs > 0: !closing, so the owner's is held
+                registrations++;
+            } finally {
+                lock.unlock();
+            }
+            return item;
+        } finally {
+            file.unpin();
+        }
+    }
+
+    private static ErrnoException registrationFailure(PollFile file, int errno) {
+        if (errno == Errno.EPERM) {
+            // epoll refuses files that are always ready (regular files, directories).
+            return new ErrnoException("epoll_ctl(ADD) [fd does not support epoll, e.g. a regular file]",
+                    file.fd(), errno);
+        }
+        return new ErrnoException("epoll_ctl(ADD)", file.fd(), errno);
+    }
+
+    /**
+     * EPOLL_CTL_MOD of an item's interest, under a reference of our own; the caller holds a pin on the file.
+     * False when the set is already dead (nothing to modify).
+     */
+    boolean modify(int fd, int interest, long token) throws ErrnoException {
+        if (!tryAcquire()) {
+            return false;
+        }
+        try {
+            EPoll.ctl(epfd, EPoll.EPOLL_CTL_MOD, fd, interest, token);
+            return true;
+        } finally {
+            release(1);
+        }
+    }
+
+    // ---- release paths ----
+
+    /** File close: the file marked {@code item} dying; remove it (forced) and drop its reference after unlock. */
+    void removeDying(Item item) {
+        lock.lock();
+        try {
+            item.file.lock.lock();
+            try {
+                assert item.dying;
+                item.file.unlinkItem(item);
+            } finally {
+                item.file.lock.unlock();
+            }
+            freeSlot(slot(item.token));
+            releases++;
+        } finally {
+            lock.unlock();
+        }
+        item.release(Item.FILE_CLOSED);
+        release(1);
+    }
+
+    /**
+     * Set close ≈ ep_clear_and_put: removes every item that is not dying (dying ones are left to the file-close
+     * path, which holds their references), wakes their waiters and the poller thread, then drops the items'
+     * references and the owner's — after unlocking. Idempotent.
+     */
+    void close() {
+        List<Item> removed = new ArrayList<>();
+        lock.lock();
+        try {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            Item[] table = slots;
+            for (int slot = 0; slot < used; slot++) {
+                Item item = (Item) SLOT.getAcquire(table, slot);
+                if (item != null && unlinkUnlessDying(item)) {
+                    freeSlot(slot);
+                    removed.add(item);
+                }
+            }
+            releases += removed.size();
+        } finally {
+            lock.unlock();
+        }
+        wakePoller(); // the owner's reference, not yet dropped, keeps wakeFd open
+        for (Item item : removed) {
+            item.release(Item.SET_CLOSED);
+        }
+        release(removed.size() + 1);
+    }
+
+    private boolean unlinkUnlessDying(Item item) {
+        assert lock.isHeldByCurrentThread();
+        item.file.lock.lock();
+        try {
+            if (item.dying) {
+                return false;
+            }
+            item.file.unlinkItem(item);
+            return true;
+        } finally {
+            item.file.lock.unlock();
+        }
+    }
+
+    // ---- the token table; must be called with lock held ----
+
+    private int allocateSlot() {
+        assert lock.isHeldByCurrentThread();
+        if (freeHead >= 0) {
+            int slot = freeHead;
+            freeHead = nextFree[slot];
+            return slot;
+        }
+        if (used == slots.length) {
+            grow();
+        }
+        generations[used] = 1;
+        return used++;
+    }
+
+    private void grow() {
+        int size = slots.length * 2;
+        Item[] bigger = Arrays.copyOf(slots, size);
+        generations = Arrays.copyOf(generations, size);
+        nextFree = Arrays.copyOf(nextFree, size);
+        slots = bigger; // volatile write publishes the copied elements
+    }
+
+    private long token(int slot) {
+        return ((long) generations[slot] << 32) | (slot & 0xFFFF_FFFFL);
+    }
+
+    private void freeSlot(int slot) {
+        assert lock.isHeldByCurrentThread();
+        SLOT.setRelease(slots, slot, (Item) null);
+        generations[slot]++; // any event still carrying the old token is now stale
+        if (generations[slot] == 0) {
+            generations[slot] = 1; // keep tokens non-zero after wrap-around
+        }
+        nextFree[slot] = freeHead;
+        freeHead = slot;
+    }
+
+    private int slotsInUse() {
+        Item[] table = slots;
+        int n = 0;
+        for (Item item : table) {
+            n += item != null ? 1 : 0;
+        }
+        return n;
+    }
+
+    // ---- the poller thread ----
+
+    /** Reserves the poller thread's reference; called by the owner before starting {@code thread}. */
+    void attachPoller(Thread thread) {
+        boolean ok = tryAcquire();
+        assert ok : "a new set has its owner's reference";
+        pollerThread = thread;
+    }
+
+    Thread pollerThread() {
+        return pollerThread;
+    }
+
+    int epfd() {
+        return epfd;
+    }
+
+    /** Platform poller: blocks in epoll_wait until events arrive or the set closes. */
+    void pollBlocking() throws ErrnoException {
+        assert !Thread.currentThread().isVirtual();
+        MemorySegment errno = arena.allocate(EPoll.captureLayout());
+        try {
+            while (!closing) {
+                int n = EPoll.await(epfd, events, maxEvents, -1, errno);
+                dispatch(n);
+            }
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
+        } finally {
+            release(1);
+        }
+    }
+
+    /**
+     * Virtual-thread poller (the JDK's "mode 2" shape): epoll_wait with timeout 0; after events, yield so the
+     * threads just unparked run on this carrier; when nothing is ready, park until the master poller (a
+     * platform thread blocked in epoll_wait on a set holding this set's epfd) reports it readable.
+     */
+    void pollNonBlocking(MasterPoller master) throws ErrnoException {
+        assert Thread.currentThread().isVirtual();
+        try {
+            int n = 0;
+            while (!closing) {
+                if (n == 0) {
+                    master.awaitReadable(this);
+                } else {
+                    Thread.yield();
+                }
+                n = EPoll.pollNow(epfd, events, maxEvents);
+                dispatch(n);
+            }
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
+        } finally {
+            release(1);
+        }
+    }
+
+    private void dispatch(int n) throws ErrnoException {
+        polls++;
+        polledEvents += n;
+        Item[] table = slots; // read after epoll_wait: newer than any registration whose event we hold
+        for (int i = 0; i < n; i++) {
+            long token = EPoll.data(events, i);
+            if (token == WAKE_TOKEN) {
+                EventFd.drain(wakeFd);
+                continue;
+            }
+            int slot = slot(token);
+            Item item = slot < table.length ? (Item) SLOT.getAcquire(table, slot) : null;
+            if (item == null || item.token != token) {
+                staleEvents++; // the item was released; the event was queued before close(2) or comes via a dup
+                continue;
+            }
+            item.ready(EPoll.events(events, i));
+        }
+    }
+
+    /** Wakes the poller thread; the caller must hold a reference. */
+    private void wakePoller() {
+        try {
+            EventFd.signal(wakeFd);
+        } catch (ErrnoException e) {
+            throw new AssertionError("eventfd write failed on a live set", e);
+        }
+    }
+
+    void countPark() {
+        parks.increment();
+    }
+
+    void countWakeup() {
+        wakeups++;
+    }
+
+    // ---- observability ----
+
+    SetInfo info() {
+        List<ItemInfo> items = new ArrayList<>();
+        long regs;
+        long rels;
+        boolean isClosing;
+        lock.lock();
+        try {
+            Item[] table = slots;
+            for (int slot = 0; slot < used; slot++) {
+                Item item = table[slot];
+                if (item != null) {
+                    items.add(item.info());
+                }
+            }
+            regs = registrations;
+            rels = releases;
+            isClosing = closing;
+        } finally {
+            lock.unlock();
+        }
+        return new SetInfo(index, epfd, refs, isClosing, frees, regs, rels, parks.sum(), wakeups, polls,
+                polledEvents, staleEvents, String.valueOf(pollerThread), failure, List.copyOf(items));
+    }
+}

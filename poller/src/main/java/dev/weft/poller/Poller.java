@@ -1,0 +1,176 @@
+package dev.weft.poller;
+
+import dev.weft.poller.sys.ErrnoException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * weft's poller: a fixed group of poll sets, each with its own epoll fd and poller thread, and (in
+ * {@link PollerMode#VIRTUAL}) the platform master they park on. Files are registered once and spread across
+ * the sets; a thread that must wait parks on its {@link Item}, and the set's poller thread unparks it.
+ *
+ * <pre>
+ * Locking and lifetime
+ *
+ *   sets, master, threads  final after open(). nextSet: atomic round-robin counter.
+ *   closed  volatile; close() is idempotent (the first caller does the work, under closeLock).
+ *   close(): every set closed (its items released, waiters woken with SET_CLOSED, owner reference dropped),
+ *   every poller thread joined, then the master closed. Each set's epoll fd is closed by whoever drops its last
+ *   reference: the poller thread on its way out, or the last file close of one of its items.
+ * </pre>
+ */
+public final class Poller implements AutoCloseable {
+    private final PollerConfig config;
+    private final PollSet[] sets;
+    private final Thread[] threads;
+    private final MasterPoller master; // null in PLATFORM mode
+    private final AtomicInteger nextSet = new AtomicInteger();
+    private final Object closeLock = new Object();
+    private volatile boolean closed;
+
+    private Poller(PollerConfig config, PollSet[] sets, MasterPoller master) {
+        this.config = config;
+        this.sets = sets;
+        this.master = master;
+        this.threads = new Thread[sets.length];
+        for (PollSet set : sets) {
+            Thread t = switch (config.mode()) {
+                case PLATFORM -> Thread.ofPlatform().daemon().name("weft-poller-" + set.index)
+                        .unstarted(() -> run(set::pollBlocking));
+                case VIRTUAL -> Thread.ofVirtual().name("weft-poller-" + set.index)
+                        .unstarted(() -> run(() -> set.pollNonBlocking(master)));
+            };
+            set.attachPoller(t);
+            threads[set.index] = t;
+        }
+        if (master != null) {
+            master.start();
+        }
+        for (Thread t : threads) {
+            t.start();
+        }
+    }
+
+    public static Poller open() throws IOException {
+        return open(PollerConfig.defaults());
+    }
+
+    /** Opens {@code config.sets()} poll sets and starts their poller threads. */
+    public static Poller open(PollerConfig config) throws IOException {
+        List<PollSet> opened = new ArrayList<>();
+        try {
+            for (int i = 0; i < config.sets(); i++) {
+                opened.add(PollSet.open(i, config.maxEvents()));
+            }
+            PollSet[] sets = opened.toArray(PollSet[]::new);
+            MasterPoller master = config.mode() == PollerMode.VIRTUAL ? new MasterPoller(sets) : null;
+            return new Poller(config, sets, master);
+        } catch (ErrnoException | RuntimeException e) {
+            for (PollSet set : opened) {
+                set.close(); // no poller thread yet: dropping the owner's reference frees it
+            }
+            throw e;
+        }
+    }
+
+    private interface PollLoop {
+        void run() throws ErrnoException;
+    }
+
+    private static void run(PollLoop loop) {
+        try {
+            loop.run();
+        } catch (ErrnoException e) {
+            throw new IllegalStateException("poller thread failed", e); // recorded in the set's dump too
+        }
+    }
+
+    public PollerConfig config() {
+        return config;
+    }
+
+    public int setCount() {
+        return sets.length;
+    }
+
+    /** Registers {@code file} for input (edge-triggered) in the next set, round-robin. */
+    public Item register(PollFile file) throws IOException {
+        return register(file, Math.floorMod(nextSet.getAndIncrement(), sets.length));
+    }
+
+    /**
+     * Registers {@code file} in set {@code setIndex}. A file may be registered in several sets (a listening
+     * socket, one item per acceptor); each registration has its own waiters.
+     *
+     * @throws FileClosedException if the file is closing or closed
+     * @throws SetClosedException  if the poller is closed
+     * @throws ErrnoException      if epoll refuses the fd (EPERM for a regular file, EEXIST if already in set)
+     */
+    public Item register(PollFile file, int setIndex) throws IOException {
+        if (setIndex < 0 || setIndex >= sets.length) {
+            throw new IllegalArgumentException("set index " + setIndex + " not in 0.." + (sets.length - 1));
+        }
+        if (closed) {
+            throw new SetClosedException("poller");
+        }
+        return sets[setIndex].register(file);
+    }
+
+    /** Counters, summed over all sets; cheap enough to call often. */
+    public PollerStats stats() {
+        return PollerStats.of(dump());
+    }
+
+    /** The registry: every set with its references, items, tokens and waiters. */
+    public PollerDump dump() {
+        List<SetInfo> infos = new ArrayList<>(sets.length);
+        for (PollSet set : sets) {
+            infos.add(set.info());
+        }
+        return new PollerDump(config.mode(), closed, List.copyOf(infos));
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Closes every set (waking every parked waiter with {@link WaitResult#SET_CLOSED}), waits for the poller
+     * threads to exit, then stops the master. Files stay open: their owners close them. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (PollSet set : sets) {
+                set.close();
+            }
+            boolean interrupted = false;
+            for (Thread t : threads) {
+                while (true) {
+                    try {
+                        t.join();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+            if (master != null) {
+                try {
+                    master.close();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
