@@ -154,6 +154,11 @@ final class PollSet {
         }
     }
 
+    /** Every use of epfd, wakeFd or the event buffer is made under a reference: the set cannot be freed yet. */
+    private void assertAlive() {
+        assert refs > 0 : "set " + index + " used after its last reference went";
+    }
+
     private void free() {
         assert slotsInUse() == 0 : "set freed with items still in its table";
         frees++; // only the thread that took refs to 0 gets here
@@ -179,6 +184,7 @@ final class PollSet {
                 if (closing) {
                     throw new SetClosedException("poll set " + index);
                 }
+                assertAlive();
                 int slot = allocateSlot();
                 item = new Item(this, file, token(slot));
                 SLOT.setRelease(slots, slot, item); // published before the ADD: its first event must find it
@@ -227,6 +233,7 @@ final class PollSet {
             return false;
         }
         try {
+            assertAlive();
             EPoll.ctl(epfd, EPoll.EPOLL_CTL_MOD, fd, interest, token);
             return true;
         } finally {
@@ -411,6 +418,7 @@ final class PollSet {
     }
 
     private void dispatch(int n) throws ErrnoException {
+        assertAlive();
         polls++;
         polledEvents += n;
         Item[] table = slots; // read after epoll_wait: newer than any registration whose event we hold
@@ -432,6 +440,7 @@ final class PollSet {
 
     /** Wakes the poller thread; the caller must hold a reference. */
     private void wakePoller() {
+        assertAlive();
         try {
             EventFd.signal(wakeFd);
         } catch (ErrnoException e) {

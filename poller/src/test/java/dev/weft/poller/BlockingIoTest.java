@@ -1,0 +1,161 @@
+package dev.weft.poller;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.poller.sys.SockAddr;
+import dev.weft.poller.sys.Sockets;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Close, interrupt and timeout while parked in read, write and accept; plus a real TCP round trip. */
+@ExtendWith(NoFdLeaks.class)
+class BlockingIoTest {
+    private static final long TIMEOUT = TimeUnit.MILLISECONDS.toNanos(100);
+
+    enum Op { READ, WRITE, ACCEPT }
+
+    enum Cause { CLOSE, INTERRUPT, TIMEOUT }
+
+    /** A registered fd on which {@code op} will park: an empty socket, a full one, or a listener. */
+    private record Parked(Item item, PollFile[] files) {}
+
+    private static Parked parkable(Poller poller, Op op) throws IOException {
+        if (op == Op.ACCEPT) {
+            PollFile listener = Fixtures.listener();
+            return new Parked(poller.register(listener), new PollFile[] {listener});
+        }
+        PollFile[] p = Fixtures.pair();
+        if (op == Op.WRITE) {
+            Fixtures.fill(p[0]);
+        }
+        return new Parked(poller.register(p[0]), p);
+    }
+
+    private static void run(Op op, Item item, long timeout) throws IOException {
+        switch (op) {
+            case READ -> BlockingIo.read(item, MemorySegment.ofArray(new byte[16]), timeout);
+            case WRITE -> BlockingIo.write(item, MemorySegment.ofArray(new byte[1 << 20]), timeout);
+            case ACCEPT -> BlockingIo.accept(item, timeout);
+        }
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
+        return java.util.Arrays.stream(PollerMode.values()).flatMap(m -> java.util.Arrays.stream(Op.values())
+                .flatMap(o -> java.util.Arrays.stream(Cause.values())
+                        .map(c -> org.junit.jupiter.params.provider.Arguments.of(m, o, c))));
+    }
+
+    @ParameterizedTest(name = "{0} {1} ended by {2}")
+    @org.junit.jupiter.params.provider.MethodSource("cases")
+    void parkedOperationEndsPromptlyWithItsOwnException(PollerMode mode, Op op, Cause cause) throws Exception {
+        try (Poller poller = Poller.open(PollerConfig.defaults().withMode(mode));
+             TestThreads threads = new TestThreads()) {
+            Parked parked = parkable(poller, op);
+            long timeout = cause == Cause.TIMEOUT ? TIMEOUT : BlockingIo.NO_TIMEOUT;
+            var call = threads.call(op.name(), () -> {
+                try {
+                    run(op, parked.item(), timeout);
+                    return null;
+                } catch (IOException e) {
+                    return e;
+                }
+            });
+            TestThreads.awaitParked(call.thread, parked.item());
+            switch (cause) {
+                case CLOSE -> parked.files()[0].close();
+                case INTERRUPT -> call.thread.interrupt();
+                case TIMEOUT -> { }
+            }
+            call.thread.join();
+            Class<? extends IOException> expected = switch (cause) {
+                case CLOSE -> FileClosedException.class;
+                case INTERRUPT -> InterruptedIOException.class;
+                case TIMEOUT -> SocketTimeoutException.class;
+            };
+            assertInstanceOf(expected, call.value);
+            Fixtures.closeAll(parked.files());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(PollerMode.class)
+    void tcpRoundTripThroughAcceptReadWrite(PollerMode mode) throws Exception {
+        try (Poller poller = Poller.open(PollerConfig.defaults().withMode(mode));
+             TestThreads threads = new TestThreads()) {
+            PollFile listener = Fixtures.listener();
+            Item accepting = poller.register(listener);
+            InetSocketAddress address = Sockets.localAddress(listener.fd());
+            byte[] message = "hello, weft".getBytes();
+            threads.virtual("server", () -> {
+                PollFile conn = PollFile.of(BlockingIo.accept(accepting, BlockingIo.NO_TIMEOUT));
+                Item item = poller.register(conn);
+                MemorySegment buf = MemorySegment.ofArray(new byte[64]);
+                long n = BlockingIo.read(item, buf, BlockingIo.NO_TIMEOUT);
+                BlockingIo.write(item, buf.asSlice(0, n), BlockingIo.NO_TIMEOUT);
+                conn.close(); // no EPOLL_CTL_DEL: close(2) drops the registration
+            });
+            PollFile client = PollFile.of(Sockets.socket(SockAddr.AF_INET));
+            Item clientItem = poller.register(client);
+            BlockingIo.connect(clientItem, address, TimeUnit.SECONDS.toNanos(10));
+            BlockingIo.write(clientItem, MemorySegment.ofArray(message), BlockingIo.NO_TIMEOUT);
+            byte[] echoed = new byte[message.length];
+            MemorySegment into = MemorySegment.ofArray(echoed);
+            long got = 0;
+            while (got < echoed.length) {
+                long n = BlockingIo.read(clientItem, into.asSlice(got), BlockingIo.NO_TIMEOUT);
+                assertTrue(n > 0, "server closed early");
+                got += n;
+            }
+            assertArrayEquals(message, echoed);
+            assertEquals(0, BlockingIo.read(clientItem, into, BlockingIo.NO_TIMEOUT), "then end of stream");
+            Fixtures.closeAll(client, listener);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(PollerMode.class)
+    void largeWriteParksAndCompletesAsThePeerReads(PollerMode mode) throws Exception {
+        try (Poller poller = Poller.open(PollerConfig.defaults().withMode(mode));
+             TestThreads threads = new TestThreads()) {
+            PollFile[] p = Fixtures.pair();
+            Item writerItem = poller.register(p[0]);
+            Item readerItem = poller.register(p[1]);
+            int size = 8 << 20;
+            threads.virtual("writer", () -> {
+                BlockingIo.write(writerItem, MemorySegment.ofArray(new byte[size]), BlockingIo.NO_TIMEOUT);
+                p[0].close();
+            });
+            long total = 0;
+            MemorySegment buf = MemorySegment.ofArray(new byte[1 << 16]);
+            for (long n; (n = BlockingIo.read(readerItem, buf, BlockingIo.NO_TIMEOUT)) > 0; ) {
+                total += n;
+            }
+            assertEquals(size, total);
+            assertTrue(poller.stats().parks() > 0, "the writer must have parked at least once");
+            p[1].close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(PollerMode.class)
+    void readOnAClosedFileThrows(PollerMode mode) throws Exception {
+        try (Poller poller = Poller.open(PollerConfig.defaults().withMode(mode))) {
+            PollFile[] p = Fixtures.pair();
+            Item item = poller.register(p[0]);
+            p[0].close();
+            assertInstanceOf(FileClosedException.class, org.junit.jupiter.api.Assertions.assertThrows(
+                    IOException.class, () -> BlockingIo.read(item, MemorySegment.ofArray(new byte[1]), TIMEOUT)));
+            p[1].close();
+        }
+    }
+}
