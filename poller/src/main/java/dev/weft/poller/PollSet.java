@@ -78,8 +78,8 @@ final class PollSet {
     private volatile int frees;                   // written once, by the thread that drops the last reference
     private volatile Thread pollerThread;         // written once, before the poller thread starts
 
-    private long registrations;                   // guarded by lock
-    private long releases;                        // guarded by lock
+    private long registrations;                   // written under lock; read racily by info()
+    private long releases;                        // written under lock; read racily by info()
     private final LongAdder parks = new LongAdder();
     private long polls;                           // written only by the poller thread
     private long polledEvents;                    // written only by the poller thread
@@ -458,27 +458,29 @@ final class PollSet {
 
     // ---- observability ----
 
-    SetInfo info() {
+    /** The registry entry of this set: counters, and (when asked) every item, read under the lock. */
+    SetInfo info(boolean withItems) {
         List<ItemInfo> items = new ArrayList<>();
-        long regs;
-        long rels;
-        boolean isClosing;
-        lock.lock();
-        try {
-            Item[] table = slots;
-            for (int slot = 0; slot < used; slot++) {
-                Item item = table[slot];
-                if (item != null) {
-                    items.add(item.info());
+        if (withItems) {
+            lock.lock();
+            try {
+                Item[] table = slots;
+                for (int slot = 0; slot < used; slot++) {
+                    Item item = table[slot];
+                    if (item != null) {
+                        items.add(item.info());
+                    }
                 }
+            } finally {
+                lock.unlock();
             }
-            regs = registrations;
-            rels = releases;
-            isClosing = closing;
-        } finally {
-            lock.unlock();
         }
-        return new SetInfo(index, epfd, refs, isClosing, frees, regs, rels, parks.sum(), wakeups, polls,
+        // Counters are read racily (a 64-bit read is atomic): a snapshot, not a consistent cut.
+        return new SetInfo(index, epfd, refs, closing, frees, registrations, releases, parks.sum(), wakeups, polls,
                 polledEvents, staleEvents, String.valueOf(pollerThread), failure, List.copyOf(items));
+    }
+
+    SetInfo info() {
+        return info(true);
     }
 }
