@@ -102,15 +102,22 @@ public final class BlockingIo {
         if (r != -Errno.EINPROGRESS) {
             throw new ErrnoException("connect(" + address + ")", file.fd(), -r);
         }
-        check(item, deadline == 0 ? item.awaitOutput() : item.awaitOutput(remaining(deadline)));
-        file.pinOrThrow();
-        try {
-            int error = Sockets.getInt(file.fd(), Sockets.SOL_SOCKET, Sockets.SO_ERROR);
-            if (error != 0) {
-                throw new ErrnoException("connect(" + address + ")", file.fd(), error);
+        // A socket registered before connect reports EPOLLHUP at its ADD (an unconnected TCP socket is "hung
+        // up"), so one READY is not proof of a connection: re-check after every wake-up.
+        for (;;) {
+            check(item, deadline == 0 ? item.awaitOutput() : item.awaitOutput(remaining(deadline)));
+            file.pinOrThrow();
+            try {
+                int error = Sockets.getInt(file.fd(), Sockets.SOL_SOCKET, Sockets.SO_ERROR);
+                if (error != 0) {
+                    throw new ErrnoException("connect(" + address + ")", file.fd(), error);
+                }
+                if (Sockets.isConnected(file.fd())) {
+                    return;
+                }
+            } finally {
+                file.unpin();
             }
-        } finally {
-            file.unpin();
         }
     }
 
@@ -119,7 +126,8 @@ public final class BlockingIo {
         if (timeoutNanos == NO_TIMEOUT) {
             return 0;
         }
-        return Item.deadline(timeoutNanos); // validates timeoutNanos > 0
+        long deadline = Item.deadline(timeoutNanos); // validates timeoutNanos > 0
+        return deadline == 0 ? 1 : deadline;         // 0 means "none" here
     }
 
     private static long remaining(long deadline) {

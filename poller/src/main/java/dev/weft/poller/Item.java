@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  *             as for a socket's read and write locks).
  *   dying,    guarded by file.lock (≈ epi->dying, epi->fllink). dying: file close owns this item's removal, so
  *   nextInFile set close must skip it.
- *   outputArmed  written only by the (single) writer, before it parks.
+ *   outputArmed  written only by the claimed writer, before it parks; read racily by the registry dump.
  *
  *   No lost wake-up: a waiter publishes itself (CAS), then reads ready; the poller publishes ready
  *   (getAndBitwiseOr), then reads the waiter. Both are volatile accesses, so one of them sees the other.
@@ -94,72 +94,94 @@ public final class Item {
 
     /** Parks until input is ready, without a deadline. */
     public WaitResult awaitInput() {
-        return await(IN, READER, 0L, false);
+        claim(READER, IN);
+        try {
+            return park(IN, 0L, false);
+        } finally {
+            READER.setVolatile(this, (Thread) null);
+        }
     }
 
     /** Parks until input is ready or {@code timeoutNanos} (> 0) have passed. */
     public WaitResult awaitInput(long timeoutNanos) {
-        return await(IN, READER, deadline(timeoutNanos), true);
+        long deadline = deadline(timeoutNanos);
+        claim(READER, IN);
+        try {
+            return park(IN, deadline, true);
+        } finally {
+            READER.setVolatile(this, (Thread) null);
+        }
     }
 
     /** Parks until the file accepts output (adding EPOLLOUT interest the first time), without a deadline. */
     public WaitResult awaitOutput() throws ErrnoException {
-        WaitResult armed = armOutput();
-        return armed != null ? armed : await(OUT, WRITER, 0L, false);
+        return awaitOutput(0L, false);
     }
 
     /** Parks until the file accepts output or {@code timeoutNanos} (> 0) have passed. */
     public WaitResult awaitOutput(long timeoutNanos) throws ErrnoException {
-        long deadline = deadline(timeoutNanos);
-        WaitResult armed = armOutput();
-        return armed != null ? armed : await(OUT, WRITER, deadline, true);
+        return awaitOutput(deadline(timeoutNanos), true);
+    }
+
+    private WaitResult awaitOutput(long deadline, boolean timed) throws ErrnoException {
+        claim(WRITER, OUT);
+        try {
+            WaitResult armed = armOutput();
+            return armed != null ? armed : park(OUT, deadline, timed);
+        } finally {
+            WRITER.setVolatile(this, (Thread) null);
+        }
     }
 
     static long deadline(long timeoutNanos) {
         if (timeoutNanos <= 0) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeoutNanos + " ns");
         }
-        long deadline = System.nanoTime() + timeoutNanos;
-        return deadline == 0 ? 1 : deadline;
+        return System.nanoTime() + timeoutNanos;
     }
 
-    private WaitResult await(int bit, VarHandle waiterSlot, long deadline, boolean timed) {
-        Thread me = Thread.currentThread();
-        if (!waiterSlot.compareAndSet(this, (Thread) null, me)) {
+    /** Becomes the one waiter in this direction, or throws. */
+    private void claim(VarHandle waiterSlot, int bit) {
+        if (!waiterSlot.compareAndSet(this, (Thread) null, Thread.currentThread())) {
             throw new IllegalStateException("fd " + file.fd() + ": another thread is already waiting for "
                     + (bit == IN ? "input" : "output") + " on this registration");
         }
-        try {
-            for (;;) {
-                int r = ready;
-                if ((r & CLOSED_MASK) != 0) {
-                    return (r & FILE_CLOSED) != 0 ? WaitResult.FILE_CLOSED : WaitResult.SET_CLOSED;
-                }
-                if ((r & bit) != 0) {
-                    READY.getAndBitwiseAnd(this, ~bit);
-                    return WaitResult.READY;
-                }
-                if (me.isInterrupted()) {
-                    return WaitResult.INTERRUPTED;
-                }
-                set.countPark();
-                if (timed) {
-                    long remaining = deadline - System.nanoTime();
-                    if (remaining <= 0) {
-                        return WaitResult.TIMED_OUT;
-                    }
-                    LockSupport.parkNanos(this, remaining);
-                } else {
-                    LockSupport.park(this);
-                }
+    }
+
+    /** Parks until {@code bit} is ready, the item is released, the thread is interrupted, or the deadline. */
+    private WaitResult park(int bit, long deadline, boolean timed) {
+        Thread me = Thread.currentThread();
+        for (;;) {
+            int r = ready;
+            if ((r & CLOSED_MASK) != 0) {
+                return (r & FILE_CLOSED) != 0 ? WaitResult.FILE_CLOSED : WaitResult.SET_CLOSED;
             }
-        } finally {
-            waiterSlot.setVolatile(this, (Thread) null);
+            if ((r & bit) != 0) {
+                READY.getAndBitwiseAnd(this, ~bit);
+                return WaitResult.READY;
+            }
+            if (me.isInterrupted()) {
+                return WaitResult.INTERRUPTED;
+            }
+            long remaining = timed ? deadline - System.nanoTime() : 0L;
+            if (timed && remaining <= 0) {
+                return WaitResult.TIMED_OUT;
+            }
+            set.countPark();
+            if (timed) {
+                LockSupport.parkNanos(this, remaining);
+            } else {
+                LockSupport.park(this);
+            }
         }
     }
 
-    /** Adds EPOLLOUT to the registration once; null when armed, else the result that ends the wait. */
+    /**
+     * Adds EPOLLOUT to the registration once; null when armed, else the result that ends the wait. Must be
+     * called by the claimed writer.
+     */
     private WaitResult armOutput() throws ErrnoException {
+        assert writer == Thread.currentThread();
         if (outputArmed) {
             return null;
         }

@@ -83,24 +83,41 @@ final class MasterPoller implements AutoCloseable {
                     }
                 }
             }
-        } catch (ErrnoException e) {
+        } catch (Throwable e) {
+            // Without the master no virtual poller would ever wake again: close every set and unpark its
+            // poller, which then sees "closing" and exits; waiters get SET_CLOSED instead of hanging.
+            for (PollSet set : sets) {
+                set.fail(e);
+                LockSupport.unpark(set.pollerThread());
+            }
             throw new IllegalStateException("master poller failed", e);
         }
     }
 
     /** Stops the thread and closes the fds. Every sub-poller must have exited already. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stopping = true;
         try {
             EventFd.signal(wakeFd);
         } catch (ErrnoException e) {
             throw new AssertionError("eventfd write failed", e);
         }
-        thread.join();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join(); // returns at once if the thread never started
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the fds must not be closed under a running master
+            }
+        }
         closeQuietly(wakeFd);
         closeQuietly(epfd);
         arena.close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void closeQuietly(int fd) {

@@ -85,7 +85,7 @@ final class PollSet {
     private long polledEvents;                    // written only by the poller thread
     private long wakeups;                         // written only by the poller thread
     private long staleEvents;                     // written only by the poller thread
-    private volatile Throwable failure;           // written only by the poller thread, once
+    private volatile Throwable failure;           // written by the poller thread (or the master) when it dies
 
     private PollSet(int index, int epfd, int wakeFd, Arena arena, int maxEvents) {
         this.index = index;
@@ -384,7 +384,7 @@ final class PollSet {
                 dispatch(n);
             }
         } catch (Throwable t) {
-            failure = t;
+            fail(t);
             throw t;
         } finally {
             release(1);
@@ -410,11 +410,20 @@ final class PollSet {
                 dispatch(n);
             }
         } catch (Throwable t) {
-            failure = t;
+            fail(t);
             throw t;
         } finally {
             release(1);
         }
+    }
+
+    /**
+     * The poller thread died: record why and close the set, so its waiters wake (SET_CLOSED) and new
+     * registrations are refused instead of parking forever. The owner's later close() is then a no-op.
+     */
+    void fail(Throwable t) {
+        failure = t;
+        close();
     }
 
     private void dispatch(int n) throws ErrnoException {

@@ -17,8 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   sets, master, threads  final after open(). nextSet: atomic round-robin counter.
  *   closed  volatile; close() is idempotent (the first caller does the work, under closeLock).
  *   close(): every set closed (its items released, waiters woken with SET_CLOSED, owner reference dropped),
- *   every poller thread joined, then the master closed. Each set's epoll fd is closed by whoever drops its last
- *   reference: the poller thread on its way out, or the last file close of one of its items.
+ *   every poller thread joined, then the master closed (after the joins: a virtual poller re-arms itself in
+ *   the master's epoll fd until it exits). Each set's epoll fd is closed by whoever drops its last reference
+ *   (PollSet's header lists the holders): usually the poller thread on its way out, or the last file close of
+ *   one of its items.
+ *   A poller thread that dies closes its own set (PollSet.fail); a master that dies closes every set.
  * </pre>
  */
 public final class Poller implements AutoCloseable {
@@ -36,20 +39,29 @@ public final class Poller implements AutoCloseable {
         this.master = master;
         this.threads = new Thread[sets.length];
         for (PollSet set : sets) {
-            Thread t = switch (config.mode()) {
+            threads[set.index] = switch (config.mode()) {
                 case PLATFORM -> Thread.ofPlatform().daemon().name("weft-poller-" + set.index)
                         .unstarted(() -> run(set::pollBlocking));
                 case VIRTUAL -> Thread.ofVirtual().name("weft-poller-" + set.index)
                         .unstarted(() -> run(() -> set.pollNonBlocking(master)));
             };
-            set.attachPoller(t);
-            threads[set.index] = t;
         }
+    }
+
+    /** Starts the master, then each set's poller thread, each holding a reference on its set while it runs. */
+    private void start() {
         if (master != null) {
             master.start();
         }
-        for (Thread t : threads) {
-            t.start();
+        for (PollSet set : sets) {
+            Thread t = threads[set.index];
+            set.attachPoller(t);
+            try {
+                t.start();
+            } catch (RuntimeException | Error e) {
+                set.release(1); // the reference the thread never got to drop
+                throw e;
+            }
         }
     }
 
@@ -57,19 +69,27 @@ public final class Poller implements AutoCloseable {
         return open(PollerConfig.defaults());
     }
 
-    /** Opens {@code config.sets()} poll sets and starts their poller threads. */
+    /**
+     * Opens {@code config.sets()} poll sets and starts their poller threads. On failure, everything acquired so
+     * far is released (sets closed, started threads joined, the master stopped) before the exception is thrown.
+     */
     public static Poller open(PollerConfig config) throws IOException {
         List<PollSet> opened = new ArrayList<>();
+        Poller poller = null;
         try {
             for (int i = 0; i < config.sets(); i++) {
                 opened.add(PollSet.open(i, config.maxEvents()));
             }
             PollSet[] sets = opened.toArray(PollSet[]::new);
             MasterPoller master = config.mode() == PollerMode.VIRTUAL ? new MasterPoller(sets) : null;
-            return new Poller(config, sets, master);
-        } catch (ErrnoException | RuntimeException e) {
-            for (PollSet set : opened) {
-                set.close(); // no poller thread yet: dropping the owner's reference frees it
+            poller = new Poller(config, sets, master);
+            poller.start();
+            return poller;
+        } catch (ErrnoException | RuntimeException | Error e) {
+            if (poller != null) {
+                poller.close();
+            } else {
+                opened.forEach(PollSet::close); // no thread yet: dropping the owner's reference frees each set
             }
             throw e;
         }
@@ -166,11 +186,7 @@ public final class Poller implements AutoCloseable {
                 }
             }
             if (master != null) {
-                try {
-                    master.close();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
+                master.close();
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -146,6 +146,57 @@ class BlockingIoTest {
         }
     }
 
+    /**
+     * A socket registered before connect is reported "ready" (EPOLLHUP) at its ADD, so connect must not take
+     * one wake-up for success. A listener whose accept queue is full drops SYNs, so later clients stay in
+     * SYN_SENT: each connect either really connects or times out — never returns while still connecting.
+     */
+    @ParameterizedTest
+    @EnumSource(PollerMode.class)
+    void connectReturnsOnlyWhenReallyConnected(PollerMode mode) throws Exception {
+        try (Poller poller = Poller.open(PollerConfig.defaults().withMode(mode))) {
+            int fd = Sockets.socket(SockAddr.AF_INET);
+            Sockets.bind(fd, new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            Sockets.listen(fd, 0); // accept queue of one; never accepted
+            PollFile listener = PollFile.of(fd);
+            InetSocketAddress address = Sockets.localAddress(fd);
+            java.util.List<PollFile> clients = new java.util.ArrayList<>();
+            int timedOut = 0;
+            for (int i = 0; i < 4; i++) {
+                PollFile client = PollFile.of(Sockets.socket(SockAddr.AF_INET));
+                clients.add(client);
+                Item item = poller.register(client);
+                try {
+                    BlockingIo.connect(item, address, TIMEOUT);
+                    assertTrue(Sockets.isConnected(client.fd()), "connect returned while still connecting");
+                } catch (SocketTimeoutException e) {
+                    timedOut++;
+                }
+            }
+            assertTrue(timedOut > 0, "no connect was left pending; the case was not exercised");
+            clients.forEach(PollFile::close);
+            listener.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(PollerMode.class)
+    void connectToAClosedPortFailsWithEconnrefused(PollerMode mode) throws Exception {
+        try (Poller poller = Poller.open(PollerConfig.defaults().withMode(mode))) {
+            PollFile probe = Fixtures.listener();
+            InetSocketAddress closed = Sockets.localAddress(probe.fd());
+            probe.close(); // nobody listens there now
+            for (int i = 0; i < 50; i++) {
+                PollFile client = PollFile.of(Sockets.socket(SockAddr.AF_INET));
+                Item item = poller.register(client);
+                var e = org.junit.jupiter.api.Assertions.assertThrows(dev.weft.poller.sys.ErrnoException.class,
+                        () -> BlockingIo.connect(item, closed, TimeUnit.SECONDS.toNanos(10)));
+                assertEquals(dev.weft.poller.sys.Errno.ECONNREFUSED, e.errno());
+                client.close();
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(PollerMode.class)
     void readOnAClosedFileThrows(PollerMode mode) throws Exception {

@@ -67,6 +67,26 @@ class LastReferenceTest {
         assertEquals(1, set.info().frees());
     }
 
+    /** A poller thread that dies closes its set: parked waiters wake with SET_CLOSED, registration is refused. */
+    @Test
+    void aDeadPollerThreadClosesItsSetInsteadOfStrandingWaiters() throws Exception {
+        PollSet set = PollSet.open(0, 8);
+        PollFile[] p = Fixtures.pair();
+        Item item = set.register(p[0]);
+        try (TestThreads threads = new TestThreads()) {
+            var waiter = threads.call("reader", item::awaitInput);
+            TestThreads.awaitParked(waiter.thread, item);
+            IllegalStateException cause = new IllegalStateException("epoll_wait failed");
+            set.fail(cause);
+            waiter.thread.join();
+            assertEquals(WaitResult.SET_CLOSED, waiter.value);
+            assertEquals(cause, set.info().failure());
+            assertThrows(SetClosedException.class, () -> set.register(p[1]));
+        }
+        assertEquals(1, set.info().frees(), "the owner's reference went with the close");
+        Fixtures.closeAll(p);
+    }
+
     private static void awaitQueued(PollSet set, Thread t) {
         while (!set.lock.hasQueuedThread(t)) {
             if (!t.isAlive()) {

@@ -9,9 +9,11 @@ import java.lang.invoke.VarHandle;
  * errno values (asm-generic, identical on x86_64 and aarch64; checked against the C headers by a test) and the
  * one boundary where a raw result of {@code -errno} becomes a value or a typed {@link ErrnoException}.
  *
- * <p>Raw bindings in this package return the syscall's result, or {@code -errno} when it failed. The two
- * checks below are the only places that interpret that: {@link #check} throws for any failure, and
- * {@link #checkNonBlocking} is the one place EAGAIN is tolerated (as {@link #WOULD_BLOCK}).
+ * <p>Raw bindings in this package return the syscall's result, or {@code -errno} when it failed. {@link #check}
+ * turns any failure into an {@link ErrnoException}, and {@link #checkNonBlocking} is the one place EAGAIN is
+ * tolerated (as {@link #WOULD_BLOCK}). The few other tolerated errnos are each handled, with a comment, in the
+ * one binding they belong to: EINTR in {@link EPoll#await} (retried) and {@link Fds#close} (the fd is gone
+ * anyway), ENOTCONN in {@link Sockets#isConnected}; EINPROGRESS is {@link Sockets#connectRaw}'s caller's.
  */
 public final class Errno {
     public static final int EPERM = 1;

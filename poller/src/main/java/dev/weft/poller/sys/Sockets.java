@@ -174,6 +174,25 @@ public final class Sockets {
         Errno.check("shutdown", fd, Errno.raw(r, errno));
     }
 
+    /** True when the socket has a peer; ENOTCONN (still connecting, or never connected) is the false case. */
+    public static boolean isConnected(int fd) throws ErrnoException {
+        MemorySegment storage = SockAddr.storage();
+        int[] length = {SockAddr.STORAGE_BYTES};
+        MemorySegment errno = Errno.capture();
+        int r;
+        try {
+            r = (int) GETPEERNAME.invokeExact(errno, fd, storage, MemorySegment.ofArray(length));
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        long raw = Errno.raw(r, errno);
+        if (raw == -Errno.ENOTCONN) {
+            return false;
+        }
+        Errno.check("getpeername", fd, raw);
+        return true;
+    }
+
     public static InetSocketAddress localAddress(int fd) throws ErrnoException {
         return name(GETSOCKNAME, "getsockname", fd);
     }
