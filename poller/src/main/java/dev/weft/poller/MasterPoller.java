@@ -38,10 +38,10 @@ final class MasterPoller implements AutoCloseable {
 
     MasterPoller(PollSet[] sets) throws ErrnoException {
         this.sets = sets;
-        this.events = arena.allocate(EPoll.EVENT, sets.length + 1);
         int ep = -1;
         int wake = -1;
         try {
+            this.events = arena.allocate(EPoll.EVENT, sets.length + 1);
             ep = EPoll.create();
             wake = EventFd.create();
             EPoll.ctl(ep, EPoll.EPOLL_CTL_ADD, wake, EPoll.EPOLLIN | EPoll.EPOLLET, WAKE_TOKEN);
@@ -49,7 +49,8 @@ final class MasterPoller implements AutoCloseable {
                 // Disarmed until its poller first runs out of work (ONESHOT with no events).
                 EPoll.ctl(ep, EPoll.EPOLL_CTL_ADD, set.epfd(), EPoll.EPOLLONESHOT, set.index);
             }
-        } catch (ErrnoException | RuntimeException e) {
+            this.thread = Thread.ofPlatform().daemon().name("weft-master-poller").unstarted(this::run);
+        } catch (Throwable e) {
             closeQuietly(wake);
             closeQuietly(ep);
             arena.close();
@@ -57,7 +58,6 @@ final class MasterPoller implements AutoCloseable {
         }
         this.epfd = ep;
         this.wakeFd = wake;
-        this.thread = Thread.ofPlatform().daemon().name("weft-master-poller").unstarted(this::run);
     }
 
     void start() {
@@ -87,8 +87,13 @@ final class MasterPoller implements AutoCloseable {
             // Without the master no virtual poller would ever wake again: close every set and unpark its
             // poller, which then sees "closing" and exits; waiters get SET_CLOSED instead of hanging.
             for (PollSet set : sets) {
-                set.fail(e);
-                LockSupport.unpark(set.pollerThread());
+                try {
+                    set.fail(e);
+                } catch (RuntimeException | Error suppressed) {
+                    e.addSuppressed(suppressed);
+                } finally {
+                    LockSupport.unpark(set.pollerThread()); // every poller must see "closing" and exit
+                }
             }
             throw new IllegalStateException("master poller failed", e);
         }

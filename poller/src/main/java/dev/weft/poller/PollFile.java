@@ -5,7 +5,6 @@ import dev.weft.poller.sys.Fds;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 
 /**
  * One open file descriptor, ≈ the kernel's {@code struct file}: the fd, a close state machine with a pin count
@@ -61,11 +60,34 @@ public final class PollFile implements AutoCloseable {
     }
 
     /**
-     * Takes ownership of {@code fd}, which must be O_NONBLOCK (every fd weft creates is). From now on only
-     * {@link #close()} closes it.
+     * Takes ownership of {@code fd}; from now on only {@link #close()} closes it. The fd must be O_NONBLOCK
+     * (checked here with one fcntl): weft's syscalls are critical downcalls that must never sleep.
+     *
+     * @throws IllegalArgumentException if the fd is blocking
+     * @throws ErrnoException           if the fd is not open
      */
-    public static PollFile of(int fd) {
+    public static PollFile of(int fd) throws ErrnoException {
+        if ((Fds.statusFlags(fd) & Fds.O_NONBLOCK) == 0) {
+            throw new IllegalArgumentException("fd " + fd + " is blocking; weft needs O_NONBLOCK fds");
+        }
         return new PollFile(fd);
+    }
+
+    /**
+     * Like {@link #of} without the fcntl, for fds weft created O_NONBLOCK itself (socket with SOCK_NONBLOCK,
+     * accept4 with SOCK_NONBLOCK): the per-connection path saves a syscall. Checked only under -ea.
+     */
+    public static PollFile ofNonBlocking(int fd) {
+        assert isNonBlocking(fd) : "fd " + fd + " is blocking";
+        return new PollFile(fd);
+    }
+
+    private static boolean isNonBlocking(int fd) {
+        try {
+            return (Fds.statusFlags(fd) & Fds.O_NONBLOCK) != 0;
+        } catch (ErrnoException e) {
+            return false;
+        }
     }
 
     /** The fd number. Pass it to a syscall only while holding a pin. */
@@ -189,17 +211,6 @@ public final class PollFile implements AutoCloseable {
             prev.nextInFile = item.nextInFile;
         }
         item.nextInFile = null;
-    }
-
-    void forEachItem(Consumer<Item> action) {
-        lock.lock();
-        try {
-            for (Item i = firstItem; i != null; i = i.nextInFile) {
-                action.accept(i);
-            }
-        } finally {
-            lock.unlock();
-        }
     }
 
     @Override

@@ -98,13 +98,19 @@ final class PollSet {
 
     /** Creates a set; if any step fails, releases exactly what was acquired before it. */
     static PollSet open(int index, int maxEvents) throws ErrnoException {
-        int epfd = EPoll.create();
+        int epfd = -1;
         int wakeFd = -1;
+        Arena arena = null;
         try {
+            epfd = EPoll.create();
             wakeFd = EventFd.create();
             EPoll.ctl(epfd, EPoll.EPOLL_CTL_ADD, wakeFd, EPoll.EPOLLIN | EPoll.EPOLLET, WAKE_TOKEN);
-            return new PollSet(index, epfd, wakeFd, Arena.ofShared(), maxEvents);
-        } catch (ErrnoException | RuntimeException e) {
+            arena = Arena.ofShared();
+            return new PollSet(index, epfd, wakeFd, arena, maxEvents);
+        } catch (Throwable e) {
+            if (arena != null) {
+                arena.close();
+            }
             closeQuietly(wakeFd, e);
             closeQuietly(epfd, e);
             throw e;

@@ -48,20 +48,28 @@ public final class Poller implements AutoCloseable {
         }
     }
 
-    /** Starts the master, then each set's poller thread, each holding a reference on its set while it runs. */
+    /**
+     * Gives every poller thread its reference first (so no failure, not even the master's, can free a set
+     * under a thread about to start), then starts the pollers, then the master. A virtual poller that runs
+     * before the master starts just arms its one-shot entry and parks; the master's first epoll_wait sees it.
+     */
     private void start() {
+        for (PollSet set : sets) {
+            set.attachPoller(threads[set.index]);
+        }
+        int started = 0;
+        try {
+            for (; started < threads.length; started++) {
+                threads[started].start();
+            }
+        } catch (RuntimeException | Error e) {
+            for (int i = started; i < threads.length; i++) {
+                sets[i].release(1); // the references the unstarted threads will never drop
+            }
+            throw e;
+        }
         if (master != null) {
             master.start();
-        }
-        for (PollSet set : sets) {
-            Thread t = threads[set.index];
-            set.attachPoller(t);
-            try {
-                t.start();
-            } catch (RuntimeException | Error e) {
-                set.release(1); // the reference the thread never got to drop
-                throw e;
-            }
         }
     }
 
@@ -75,21 +83,25 @@ public final class Poller implements AutoCloseable {
      */
     public static Poller open(PollerConfig config) throws IOException {
         List<PollSet> opened = new ArrayList<>();
+        MasterPoller master = null;
         Poller poller = null;
         try {
             for (int i = 0; i < config.sets(); i++) {
                 opened.add(PollSet.open(i, config.maxEvents()));
             }
             PollSet[] sets = opened.toArray(PollSet[]::new);
-            MasterPoller master = config.mode() == PollerMode.VIRTUAL ? new MasterPoller(sets) : null;
+            master = config.mode() == PollerMode.VIRTUAL ? new MasterPoller(sets) : null;
             poller = new Poller(config, sets, master);
             poller.start();
             return poller;
-        } catch (ErrnoException | RuntimeException | Error e) {
+        } catch (Throwable e) {
             if (poller != null) {
                 poller.close();
             } else {
-                opened.forEach(PollSet::close); // no thread yet: dropping the owner's reference frees each set
+                opened.forEach(PollSet::close); // no thread holds a reference yet: each set is freed
+                if (master != null) {
+                    master.close();
+                }
             }
             throw e;
         }
@@ -171,14 +183,19 @@ public final class Poller implements AutoCloseable {
                 return;
             }
             closed = true;
+            Throwable failure = null;
             for (PollSet set : sets) {
-                set.close();
+                try {
+                    set.close();
+                } catch (RuntimeException | Error e) {
+                    failure = add(failure, e); // keep closing the others: their waiters must wake
+                }
             }
             boolean interrupted = false;
             for (Thread t : threads) {
                 while (true) {
                     try {
-                        t.join();
+                        t.join(); // at once for a thread that never started
                         break;
                     } catch (InterruptedException e) {
                         interrupted = true;
@@ -186,11 +203,28 @@ public final class Poller implements AutoCloseable {
                 }
             }
             if (master != null) {
-                master.close();
+                try {
+                    master.close();
+                } catch (RuntimeException | Error e) {
+                    failure = add(failure, e);
+                }
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+            if (failure instanceof RuntimeException r) {
+                throw r;
+            } else if (failure != null) {
+                throw (Error) failure;
+            }
         }
+    }
+
+    private static Throwable add(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 }

@@ -70,7 +70,10 @@ class BlockingIoTest {
                     return e;
                 }
             });
-            TestThreads.awaitParked(call.thread, parked.item());
+            long start = System.nanoTime();
+            if (cause != Cause.TIMEOUT) { // a timed call may time out before the test sees it park
+                TestThreads.awaitParked(call.thread, parked.item());
+            }
             switch (cause) {
                 case CLOSE -> parked.files()[0].close();
                 case INTERRUPT -> call.thread.interrupt();
@@ -83,6 +86,9 @@ class BlockingIoTest {
                 case TIMEOUT -> SocketTimeoutException.class;
             };
             assertInstanceOf(expected, call.value);
+            if (cause == Cause.TIMEOUT) {
+                assertTrue(System.nanoTime() - start >= TIMEOUT, "timed out before its deadline");
+            }
             Fixtures.closeAll(parked.files());
         }
     }
@@ -106,18 +112,19 @@ class BlockingIoTest {
             });
             PollFile client = PollFile.of(Sockets.socket(SockAddr.AF_INET));
             Item clientItem = poller.register(client);
-            BlockingIo.connect(clientItem, address, TimeUnit.SECONDS.toNanos(10));
-            BlockingIo.write(clientItem, MemorySegment.ofArray(message), BlockingIo.NO_TIMEOUT);
+            long bound = TimeUnit.SECONDS.toNanos(30); // a failed server thread fails the test, not hangs it
+            BlockingIo.connect(clientItem, address, bound);
+            BlockingIo.write(clientItem, MemorySegment.ofArray(message), bound);
             byte[] echoed = new byte[message.length];
             MemorySegment into = MemorySegment.ofArray(echoed);
             long got = 0;
             while (got < echoed.length) {
-                long n = BlockingIo.read(clientItem, into.asSlice(got), BlockingIo.NO_TIMEOUT);
+                long n = BlockingIo.read(clientItem, into.asSlice(got), bound);
                 assertTrue(n > 0, "server closed early");
                 got += n;
             }
             assertArrayEquals(message, echoed);
-            assertEquals(0, BlockingIo.read(clientItem, into, BlockingIo.NO_TIMEOUT), "then end of stream");
+            assertEquals(0, BlockingIo.read(clientItem, into, bound), "then end of stream");
             Fixtures.closeAll(client, listener);
         }
     }
@@ -131,17 +138,21 @@ class BlockingIoTest {
             Item writerItem = poller.register(p[0]);
             Item readerItem = poller.register(p[1]);
             int size = 8 << 20;
+            boolean[] armed = new boolean[1];
             threads.virtual("writer", () -> {
                 BlockingIo.write(writerItem, MemorySegment.ofArray(new byte[size]), BlockingIo.NO_TIMEOUT);
+                armed[0] = writerOutputArmed(poller, writerItem); // before the close releases the item
                 p[0].close();
             });
             long total = 0;
             MemorySegment buf = MemorySegment.ofArray(new byte[1 << 16]);
-            for (long n; (n = BlockingIo.read(readerItem, buf, BlockingIo.NO_TIMEOUT)) > 0; ) {
+            long bound = TimeUnit.SECONDS.toNanos(30);
+            for (long n; (n = BlockingIo.read(readerItem, buf, bound)) > 0; ) {
                 total += n;
             }
             assertEquals(size, total);
-            assertTrue(poller.stats().parks() > 0, "the writer must have parked at least once");
+            threads.close(); // joins the writer: its fields are visible from here
+            assertTrue(armed[0], "the writer never had to wait for output");
             p[1].close();
         }
     }
@@ -195,6 +206,13 @@ class BlockingIoTest {
                 client.close();
             }
         }
+    }
+
+    /** EPOLLOUT is added to a registration only when its writer first had to wait. */
+    private static boolean writerOutputArmed(Poller poller, Item item) {
+        return poller.dump().sets().stream().flatMap(s -> s.items().stream())
+                .anyMatch(i -> i.token() == item.token()
+                        && (i.interest() & dev.weft.poller.sys.EPoll.EPOLLOUT) != 0);
     }
 
     @ParameterizedTest

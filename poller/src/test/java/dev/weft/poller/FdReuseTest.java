@@ -3,6 +3,7 @@ package dev.weft.poller;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weft.poller.sys.Fds;
@@ -43,7 +44,11 @@ class FdReuseTest {
                 TestThreads.awaitParked(waiter.thread, newItem);
                 long staleBefore = poller.stats().staleEvents();
                 Fixtures.send(a[1], 1); // readiness on the old description, old token
+                long deadline = System.nanoTime() + 30_000_000_000L;
                 while (poller.stats().staleEvents() == staleBefore) {
+                    // A stale token routed to the new item would wake the waiter instead: fail, don't spin.
+                    assertTrue(waiter.thread.isAlive(), "the new registration was woken by the old fd's event");
+                    assertTrue(System.nanoTime() < deadline, "the old token's event never arrived");
                     Thread.onSpinWait();
                 }
                 assertSame(newItem, LockSupport.getBlocker(waiter.thread), "woken by another file's event");

@@ -22,7 +22,9 @@ class LastReferenceTest {
      *   test:  holds set.lock
      *   F:     file.close() -> item dying -> set.removeDying: queued on set.lock   (will drop the item's ref)
      *   S:     set.close()  ->                                queued on set.lock   (will drop the owner's ref)
-     *   test:  unlocks; F and S run in either order; one drops the next-to-last ref, the other the last
+     *   test:  unlocks; they run in queue order (alternated by round): one drops the next-to-last ref, the
+     *          other the last. When S runs first it meets the dying item, skips it, and drops the owner's ref
+     *          while F still waits for the lock; F then drops the last one.
      * </pre>
      */
     @Test
@@ -35,10 +37,15 @@ class LastReferenceTest {
             try (TestThreads threads = new TestThreads()) {
                 set.lock.lock();
                 try {
-                    Thread f = threads.platform("file-close", p[0]::close);
-                    awaitQueued(set, f);
-                    Thread s = threads.platform("set-close", set::close);
-                    awaitQueued(set, s);
+                    // ReentrantLock hands over in queue order, so the queue order is the order they run:
+                    // even rounds the file close drops the next-to-last reference, odd rounds the set close.
+                    if ((round & 1) == 0) {
+                        awaitQueued(set, threads.platform("file-close", p[0]::close));
+                        awaitQueued(set, threads.platform("set-close", set::close));
+                    } else {
+                        awaitQueued(set, threads.platform("set-close", set::close));
+                        awaitQueued(set, threads.platform("file-close", p[0]::close));
+                    }
                 } finally {
                     set.lock.unlock();
                 }
@@ -88,9 +95,13 @@ class LastReferenceTest {
     }
 
     private static void awaitQueued(PollSet set, Thread t) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
         while (!set.lock.hasQueuedThread(t)) {
             if (!t.isAlive()) {
                 throw new AssertionError(t + " finished without waiting for the set's lock");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(t + " never queued on the set's lock");
             }
             Thread.onSpinWait();
         }

@@ -47,7 +47,7 @@ public final class EchoServer {
 
     private static PollFile listen(InetSocketAddress address) throws IOException {
         int fd = Sockets.socket(SockAddr.family(address.getAddress()));
-        PollFile file = PollFile.of(fd);
+        PollFile file = PollFile.ofNonBlocking(fd);
         try {
             Sockets.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
             Sockets.bind(fd, address);
@@ -63,7 +63,7 @@ public final class EchoServer {
         for (;;) {
             PollFile conn;
             try {
-                conn = PollFile.of(BlockingIo.accept(accepting, BlockingIo.NO_TIMEOUT));
+                conn = PollFile.ofNonBlocking(BlockingIo.accept(accepting, BlockingIo.NO_TIMEOUT));
             } catch (FileClosedException | SetClosedException e) {
                 return; // shutting down
             } catch (IOException e) {

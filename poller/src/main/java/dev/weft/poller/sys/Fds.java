@@ -28,8 +28,12 @@ public final class Fds {
     private static final MethodHandle CLOSE = Libc.quick("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FCNTL =
             Libc.quickVariadic("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), 2);
+    private static final MethodHandle GETFL =
+            Libc.quickVariadic("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), 2);
+    private static final int F_GETFL = 3;
+    // open(2) can sleep (a FIFO, NFS, a device): not a critical downcall.
     private static final MethodHandle OPEN =
-            Libc.quickVariadic("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
+            Libc.blockingVariadic("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
 
     private Fds() {}
 
@@ -88,11 +92,23 @@ public final class Fds {
         return (int) Errno.check("fcntl(F_DUPFD_CLOEXEC)", fd, Errno.raw(r, errno));
     }
 
-    /** open(path, flags | O_CLOEXEC). */
+    /** fcntl(fd, F_GETFL): the file status flags (O_NONBLOCK, ...). */
+    public static int statusFlags(int fd) throws ErrnoException {
+        MemorySegment errno = Errno.capture();
+        int r;
+        try {
+            r = (int) GETFL.invokeExact(errno, fd, F_GETFL);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        return (int) Errno.check("fcntl(F_GETFL)", fd, Errno.raw(r, errno));
+    }
+
+    /** open(path, flags | O_CLOEXEC). May sleep: call it from a platform thread or accept the pinning. */
     public static int open(String path, int flags) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cPath = arena.allocateFrom(path);
-            MemorySegment errno = Errno.capture();
+            MemorySegment errno = arena.allocate(EPoll.captureLayout());
             int r = (int) OPEN.invokeExact(errno, cPath, flags | O_CLOEXEC, 0);
             return (int) Errno.check("open(" + path + ")", -1, Errno.raw(r, errno));
         } catch (ErrnoException e) {

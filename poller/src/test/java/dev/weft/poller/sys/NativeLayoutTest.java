@@ -58,7 +58,9 @@ class NativeLayoutTest {
 
     @BeforeAll
     static void compileAndRun(@TempDir Path dir) throws Exception {
-        assumeTrue(onPath("gcc"), "gcc is not installed: the layout check is skipped");
+        if (!onPath("gcc")) {
+            return; // each test that needs the C side skips itself
+        }
         Path source = dir.resolve("layout.c");
         Files.writeString(source, PROGRAM);
         Path binary = dir.resolve("layout");
@@ -72,6 +74,7 @@ class NativeLayoutTest {
 
     @Test
     void epollEventLayoutMatchesTheHeader() {
+        assumeTrue(c != null, "gcc is not installed: the check against the C headers is skipped");
         assertEquals(c.get("sizeof_epoll_event"), EPoll.EVENT.byteSize());
         assertEquals(c.get("offsetof_events"), EPoll.EVENT.byteOffset(MemoryLayout.PathElement.groupElement("events")));
         assertEquals(c.get("offsetof_data"), EPoll.EVENT.byteOffset(MemoryLayout.PathElement.groupElement("data")));
@@ -85,6 +88,7 @@ class NativeLayoutTest {
 
     @Test
     void sockaddrSizesMatchTheHeader() {
+        assumeTrue(c != null, "gcc is not installed: the check against the C headers is skipped");
         assertEquals(c.get("sizeof_sockaddr_storage"), (long) SockAddr.STORAGE_BYTES);
         assertEquals(16L, c.get("sizeof_sockaddr_in"));
         assertEquals(28L, c.get("sizeof_sockaddr_in6"));
@@ -92,6 +96,7 @@ class NativeLayoutTest {
 
     @Test
     void constantsMatchTheHeaders() {
+        assumeTrue(c != null, "gcc is not installed: the check against the C headers is skipped");
         Map<String, Long> java = new HashMap<>();
         java.put("EPOLLIN", (long) EPoll.EPOLLIN);
         java.put("EPOLLOUT", (long) EPoll.EPOLLOUT);
