@@ -380,20 +380,36 @@ final class PollSet {
         return epfd;
     }
 
+    /** A poller thread's loop: runs until the set closes. */
+    interface PollLoop {
+        void run() throws ErrnoException;
+    }
+
+    /**
+     * The body of the poller thread: runs {@code loop} under the reference {@link #attachPoller} reserved and
+     * drops it on the way out; a loop that fails closes the set ({@link #fail}) before the thread dies.
+     */
+    void runPoller(PollLoop loop) {
+        try {
+            loop.run();
+        } catch (ErrnoException e) {
+            fail(e);
+            throw new IllegalStateException("poller thread of set " + index + " failed", e);
+        } catch (RuntimeException | Error e) {
+            fail(e);
+            throw e;
+        } finally {
+            release(1);
+        }
+    }
+
     /** Platform poller: blocks in epoll_wait until events arrive or the set closes. */
     void pollBlocking() throws ErrnoException {
         assert !Thread.currentThread().isVirtual();
         MemorySegment errno = arena.allocate(EPoll.captureLayout());
-        try {
-            while (!closing) {
-                int n = EPoll.await(epfd, events, maxEvents, -1, errno);
-                dispatch(n);
-            }
-        } catch (Throwable t) {
-            fail(t);
-            throw t;
-        } finally {
-            release(1);
+        while (!closing) {
+            int n = EPoll.await(epfd, events, maxEvents, -1, errno);
+            dispatch(n);
         }
     }
 
@@ -404,22 +420,15 @@ final class PollSet {
      */
     void pollNonBlocking(MasterPoller master) throws ErrnoException {
         assert Thread.currentThread().isVirtual();
-        try {
-            int n = 0;
-            while (!closing) {
-                if (n == 0) {
-                    master.awaitReadable(this);
-                } else {
-                    Thread.yield();
-                }
-                n = EPoll.pollNow(epfd, events, maxEvents);
-                dispatch(n);
+        int n = 0;
+        while (!closing) {
+            if (n == 0) {
+                master.awaitReadable(this);
+            } else {
+                Thread.yield();
             }
-        } catch (Throwable t) {
-            fail(t);
-            throw t;
-        } finally {
-            release(1);
+            n = EPoll.pollNow(epfd, events, maxEvents);
+            dispatch(n);
         }
     }
 

@@ -41,9 +41,9 @@ public final class Poller implements AutoCloseable {
         for (PollSet set : sets) {
             threads[set.index] = switch (config.mode()) {
                 case PLATFORM -> Thread.ofPlatform().daemon().name("weft-poller-" + set.index)
-                        .unstarted(() -> run(set::pollBlocking));
+                        .unstarted(() -> set.runPoller(set::pollBlocking));
                 case VIRTUAL -> Thread.ofVirtual().name("weft-poller-" + set.index)
-                        .unstarted(() -> run(() -> set.pollNonBlocking(master)));
+                        .unstarted(() -> set.runPoller(() -> set.pollNonBlocking(master)));
             };
         }
     }
@@ -104,18 +104,6 @@ public final class Poller implements AutoCloseable {
                 }
             }
             throw e;
-        }
-    }
-
-    private interface PollLoop {
-        void run() throws ErrnoException;
-    }
-
-    private static void run(PollLoop loop) {
-        try {
-            loop.run();
-        } catch (ErrnoException e) {
-            throw new IllegalStateException("poller thread failed", e); // recorded in the set's dump too
         }
     }
 
