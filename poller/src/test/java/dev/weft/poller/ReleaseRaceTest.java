@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * without poller threads, so a set's references are exactly: the owner's plus one per item. Every round ends
  * with the same outcome checks: every item released exactly once (Item.release asserts it), every set freed
  * exactly once ({@code frees == 1}, {@code refs == 0}), every fd closed (the class's fd check; a second close
- * of an epoll fd would raise EBADF as an AssertionError), and no thread left behind (all joined).
+ * of an epoll fd would raise EBADF as an AssertionError), no waiter left parked, and no thread left behind.
  */
 @ExtendWith(NoFdLeaks.class)
 class ReleaseRaceTest {
@@ -35,10 +35,24 @@ class ReleaseRaceTest {
         for (int round = 0; round < TestThreads.rounds(2_000); round++) {
             PollSet a = PollSet.open(0, 8);
             PollSet b = PollSet.open(1, 8);
-            List<PollFile> files = registeredFiles(a, b);
+            List<Item> items = new ArrayList<>();
+            List<PollFile> files = registeredFiles(a, b, items);
             boolean filesFirst = (round & 1) == 0;
-            race(filesFirst ? () -> closeAll(files) : a::close, filesFirst ? a::close : () -> closeAll(files),
-                    b::close);
+            try (TestThreads waiters = new TestThreads()) {
+                List<TestThreads.Result<WaitResult>> results = new ArrayList<>();
+                for (Item item : items) { // one parked reader per item: each must be woken by whichever close wins
+                    var r = waiters.call("waiter", item::awaitInput);
+                    TestThreads.awaitParked(r.thread, item);
+                    results.add(r);
+                }
+                race(filesFirst ? () -> closeAll(files) : a::close, filesFirst ? a::close : () -> closeAll(files),
+                        b::close);
+                waiters.close(); // joins: a waiter left parked fails here instead of passing
+                for (var r : results) {
+                    assertTrue(r.value == WaitResult.FILE_CLOSED || r.value == WaitResult.SET_CLOSED,
+                            "round " + round + ": waiter ended with " + r.value);
+                }
+            }
             assertReleased(round, a, b);
             closePeers(files);
         }
@@ -90,12 +104,12 @@ class ReleaseRaceTest {
         assertTrue(registered > 0, "the race never let a registration through; it tested only one order");
     }
 
-    private static List<PollFile> registeredFiles(PollSet a, PollSet b) throws IOException {
+    private static List<PollFile> registeredFiles(PollSet a, PollSet b, List<Item> items) throws IOException {
         List<PollFile> files = new ArrayList<>();
         for (int i = 0; i < FILES; i++) {
             PollFile[] p = Fixtures.pair();
-            a.register(p[0]);
-            b.register(p[0]);
+            items.add(a.register(p[0]));
+            items.add(b.register(p[0]));
             files.add(p[0]);
             files.add(p[1]); // the peer: closed after the round
         }
