@@ -1,0 +1,184 @@
+package dev.weft.server;
+
+import dev.weft.poller.BlockingIo;
+import dev.weft.poller.FileClosedException;
+import dev.weft.poller.Item;
+import dev.weft.poller.PollFile;
+import dev.weft.poller.SetClosedException;
+import dev.weft.poller.WaitResult;
+import dev.weft.poller.sys.Sockets;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * One accepted TCP connection, served by one virtual thread. Reads and writes park on the weft poller; they
+ * never block a carrier. Reads into the caller's own memory (heap arrays included: the syscalls are critical
+ * downcalls), so an idle connection holds no read buffer: {@link #awaitReadable()} waits without one.
+ *
+ * <p>Timeouts: a read waits at most {@code idleTimeout} when nothing has arrived since the last write (between
+ * exchanges), at most {@code readTimeout} once input has started arriving; a write waits at most
+ * {@code writeTimeout} for a peer that does not read. Expiry throws {@link SocketTimeoutException}.
+ *
+ * <pre>
+ * Threading: meant for its handler thread. exchangeStarted is written only by that thread. close() may also be
+ * called by the server's shutdown from another thread: it is idempotent and wakes a parked handler, whose
+ * I/O then fails with FileClosedException.
+ * </pre>
+ */
+public final class Connection implements AutoCloseable {
+    private final PollFile file;
+    private final Item item;
+    private final ServerConfig config;
+    private final ServerMetrics metrics;
+    private boolean exchangeStarted; // handler thread only: input arrived since the last write
+    private InputStream input;       // handler thread only, lazily
+    private OutputStream output;     // handler thread only, lazily
+
+    Connection(PollFile file, Item item, ServerConfig config, ServerMetrics metrics) {
+        this.file = file;
+        this.item = item;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** Reads into {@code dst[offset, offset+length)}; returns the count (≥ 1), or -1 at end of stream. */
+    public int read(byte[] dst, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dst.length);
+        if (length == 0) {
+            return 0;
+        }
+        return read(MemorySegment.ofArray(dst).asSlice(offset, length));
+    }
+
+    /** Reads into the buffer's remaining space (heap or direct); returns the count, or -1 at end of stream. */
+    public int read(ByteBuffer dst) throws IOException {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        int n = read(MemorySegment.ofBuffer(dst));
+        if (n > 0) {
+            dst.position(dst.position() + n);
+        }
+        return n;
+    }
+
+    private int read(MemorySegment dst) throws IOException {
+        long n = BlockingIo.read(item, dst, readTimeoutNanos());
+        if (n == 0) {
+            return -1;
+        }
+        exchangeStarted = true;
+        metrics.bytesIn(n);
+        return (int) n;
+    }
+
+    /**
+     * Parks until input (or end of stream) is available, under the same timeout a read would have, without
+     * touching any buffer: the way to keep an idle connection small.
+     */
+    public void awaitReadable() throws IOException {
+        WaitResult result = item.awaitInput(readTimeoutNanos());
+        switch (result) {
+            case READY -> { }
+            case TIMED_OUT -> throw new SocketTimeoutException("idle or read timeout");
+            case INTERRUPTED -> throw new InterruptedIOException("interrupted");
+            case FILE_CLOSED -> throw new FileClosedException(file.fd());
+            case SET_CLOSED -> throw new SetClosedException("server poller");
+        }
+    }
+
+    /** Writes all of {@code src[offset, offset+length)}. */
+    public void write(byte[] src, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        write(MemorySegment.ofArray(src).asSlice(offset, length));
+    }
+
+    /** Writes all of the buffer's remaining bytes (heap or direct). */
+    public void write(ByteBuffer src) throws IOException {
+        int length = src.remaining();
+        write(MemorySegment.ofBuffer(src));
+        src.position(src.position() + length);
+    }
+
+    private void write(MemorySegment src) throws IOException {
+        BlockingIo.write(item, src, config.writeTimeout().toNanos());
+        exchangeStarted = false;
+        metrics.bytesOut(src.byteSize());
+    }
+
+    private long readTimeoutNanos() {
+        return (exchangeStarted ? config.readTimeout() : config.idleTimeout()).toNanos();
+    }
+
+    /** A stream view of {@link #read(byte[], int, int)}; closing it closes the connection. */
+    public InputStream input() {
+        if (input == null) {
+            input = new ConnectionStreams.In(this);
+        }
+        return input;
+    }
+
+    /** A stream view of {@link #write(byte[], int, int)}, unbuffered; closing it closes the connection. */
+    public OutputStream output() {
+        if (output == null) {
+            output = new ConnectionStreams.Out(this);
+        }
+        return output;
+    }
+
+    /** Half-close: sends FIN; reads still work. */
+    public void shutdownOutput() throws IOException {
+        if (!file.pin()) {
+            throw new FileClosedException(file.fd());
+        }
+        try {
+            Sockets.shutdown(file.fd(), Sockets.SHUT_WR);
+        } finally {
+            file.unpin();
+        }
+    }
+
+    public InetSocketAddress peerAddress() throws IOException {
+        return address(true);
+    }
+
+    public InetSocketAddress localAddress() throws IOException {
+        return address(false);
+    }
+
+    private InetSocketAddress address(boolean peer) throws IOException {
+        if (!file.pin()) {
+            throw new FileClosedException(file.fd());
+        }
+        try {
+            return peer ? Sockets.peerAddress(file.fd()) : Sockets.localAddress(file.fd());
+        } finally {
+            file.unpin();
+        }
+    }
+
+    public boolean isOpen() {
+        return file.isOpen();
+    }
+
+    /**
+     * Closes the connection: close(2) without EPOLL_CTL_DEL (the per-connection registration pattern of
+     * ../shared/seed: weft's release path and the kernel's eventpoll_release_file both run). Idempotent.
+     */
+    @Override
+    public void close() {
+        file.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + file + "]";
+    }
+}

@@ -1,0 +1,72 @@
+package dev.weft.server;
+
+import dev.weft.poller.PollerMode;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * Everything a {@link Server} is built from. Every value is validated eagerly, with a message naming the option;
+ * the defaults are the table in framework/README.md.
+ *
+ * @param address          where to listen. Default 127.0.0.1, port 8080 (port 0 picks a free one).
+ * @param acceptors        accepting virtual threads, each with its own SO_REUSEPORT listener. Default: cores.
+ * @param pollerSets       poll sets (epoll fds) connections are spread over. Default: cores.
+ * @param pollerMode       the kind of poller thread. Default VIRTUAL.
+ * @param backlog          listen(2) backlog per listener. Default 1024.
+ * @param deferAccept      TCP_DEFER_ACCEPT: accept only once the first bytes arrived, so the first read does not
+ *                         park (halved connection-per-request CPU on the prototype). Default true.
+ * @param maxConnections   connections served at once; beyond it a new connection is closed at once and counted
+ *                         as rejected. Default 10,000.
+ * @param idleTimeout      how long a read may wait when nothing has arrived since the last write (between
+ *                         exchanges); then the connection is closed. Default 60 s.
+ * @param readTimeout      how long a read may wait once input has started arriving (mid-exchange). Default 30 s.
+ * @param writeTimeout     how long a write may wait for a peer that does not read. Default 30 s.
+ * @param shutdownGrace    how long {@link Server#close()} lets open connections finish. Default 10 s.
+ */
+public record ServerConfig(InetSocketAddress address, int acceptors, int pollerSets, PollerMode pollerMode,
+                           int backlog, boolean deferAccept, int maxConnections, Duration idleTimeout,
+                           Duration readTimeout, Duration writeTimeout, Duration shutdownGrace) {
+    public static final int DEFAULT_PORT = 8080;
+
+    public ServerConfig {
+        if (address == null) {
+            throw new IllegalArgumentException("address must not be null");
+        }
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("address must be resolved: " + address);
+        }
+        positive("acceptors", acceptors, 1024);
+        positive("pollerSets", pollerSets, 1024);
+        if (pollerMode == null) {
+            throw new IllegalArgumentException("pollerMode must not be null");
+        }
+        positive("backlog", backlog, 1 << 20);
+        positive("maxConnections", maxConnections, 1 << 24);
+        positive("idleTimeout", idleTimeout);
+        positive("readTimeout", readTimeout);
+        positive("writeTimeout", writeTimeout);
+        if (shutdownGrace == null || shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("shutdownGrace must be zero or positive, was " + shutdownGrace);
+        }
+    }
+
+    public static ServerConfig defaults() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new ServerConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), cores, cores,
+                PollerMode.VIRTUAL, 1024, true, 10_000, Duration.ofSeconds(60), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), Duration.ofSeconds(10));
+    }
+
+    private static void positive(String name, int value, int max) {
+        if (value < 1 || value > max) {
+            throw new IllegalArgumentException(name + " must be 1.." + max + ", was " + value);
+        }
+    }
+
+    private static void positive(String name, Duration value) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+}
