@@ -122,8 +122,8 @@ public final class Server implements AutoCloseable {
     private void admit(int fd) {
         PollFile file = PollFile.ofNonBlocking(fd);
         if (stopping || !reserveSlot()) {
+            metrics.rejected(); // counted before the close the client observes
             file.close();
-            metrics.rejected();
             return;
         }
         Connection connection;

@@ -11,25 +11,25 @@ import java.util.concurrent.locks.LockSupport;
  * Threads a test starts, all joined by {@link #close()}, which rethrows the first failure of any of them.
  * Also the one way tests wait for a thread to be really parked: its state says so, never a sleep.
  */
-final class TestThreads implements AutoCloseable {
+public final class TestThreads implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<Throwable> failures = new ArrayList<>();
 
     /** The stress multiplier (-Dweft.stress.factor, 1 by default): rounds = base × factor. */
-    static int rounds(int base) {
+    public static int rounds(int base) {
         return base * Integer.getInteger("weft.stress.factor", 1);
     }
 
-    Thread virtual(String name, ThrowingRunnable body) {
+    public Thread virtual(String name, ThrowingRunnable body) {
         return start(Thread.ofVirtual().name(name).unstarted(wrap(body)));
     }
 
-    Thread platform(String name, ThrowingRunnable body) {
+    public Thread platform(String name, ThrowingRunnable body) {
         return start(Thread.ofPlatform().name(name).unstarted(wrap(body)));
     }
 
     /** Starts a virtual thread that computes a value. */
-    <T> Result<T> call(String name, Callable<T> body) {
+    public <T> Result<T> call(String name, Callable<T> body) {
         Result<T> result = new Result<>();
         result.thread = virtual(name, () -> result.value = body.call());
         return result;
@@ -80,7 +80,7 @@ final class TestThreads implements AutoCloseable {
     }
 
     /** Waits until {@code t} is parked with {@code blocker} (LockSupport's blocker and the thread state agree). */
-    static void awaitParked(Thread t, Object blocker) {
+    public static void awaitParked(Thread t, Object blocker) {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!(LockSupport.getBlocker(t) == blocker
                 && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING))) {
@@ -96,12 +96,12 @@ final class TestThreads implements AutoCloseable {
     }
 
     @FunctionalInterface
-    interface ThrowingRunnable {
+    public interface ThrowingRunnable {
         void run() throws Exception;
     }
 
-    static final class Result<T> {
-        volatile T value;
-        Thread thread;
+    public static final class Result<T> {
+        public volatile T value;
+        public Thread thread;
     }
 }

@@ -1,0 +1,30 @@
+package dev.weft.server;
+
+import dev.weft.poller.PollerMode;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+
+/** Every acceptor/poller configuration weft ships; behaviour tests run over all of them. */
+final class ServerModes {
+    private ServerModes() {}
+
+    record Mode(String name, int acceptors, int pollerSets, PollerMode pollerMode, boolean deferAccept) {
+        ServerBuilder builder() {
+            return Server.builder().port(0).acceptors(acceptors).pollerSets(pollerSets).pollerMode(pollerMode)
+                    .deferAccept(deferAccept);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Arguments> all() {
+        return Stream.of(
+                new Mode("1 acceptor, 1 set, virtual poller", 1, 1, PollerMode.VIRTUAL, true),
+                new Mode("2 acceptors, 2 sets, virtual poller", 2, 2, PollerMode.VIRTUAL, true),
+                new Mode("2 acceptors, 2 sets, platform poller, no defer-accept", 2, 2, PollerMode.PLATFORM, false))
+                .map(Arguments::of);
+    }
+}
