@@ -24,6 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  *   dying,    guarded by file.lock (≈ epi->dying, epi->fllink). dying: file close owns this item's removal, so
  *   nextInFile set close must skip it.
  *   outputArmed  written only by the claimed writer, before it parks; read racily by the registry dump.
+ *   readDeadline, volatile; written by the claimed reader / writer around a coarse wait, read by the
+ *   writeDeadline  TimeoutSweeper. A sweep that misses a just-published deadline catches it one tick later.
  *
  *   No lost wake-up: a waiter publishes itself (CAS), then reads ready; the poller publishes ready
  *   (getAndBitwiseOr), then reads the waiter. Both are volatile accesses, so one of them sees the other.
@@ -63,6 +65,8 @@ public final class Item {
     private volatile int ready;       // CAS only
     private volatile Thread reader;   // CAS only
     private volatile Thread writer;   // CAS only
+    private volatile long readDeadline;   // written by the claimed reader; 0 = no coarse deadline
+    private volatile long writeDeadline;  // written by the claimed writer; 0 = no coarse deadline
     private boolean outputArmed;      // written only by the writer
     boolean dying;                    // guarded by file.lock
     Item nextInFile;                  // guarded by file.lock
@@ -151,28 +155,59 @@ public final class Item {
     /** Parks until {@code bit} is ready, the item is released, the thread is interrupted, or the deadline. */
     private WaitResult park(int bit, long deadline, boolean timed) {
         Thread me = Thread.currentThread();
-        for (;;) {
-            int r = ready;
-            if ((r & CLOSED_MASK) != 0) {
-                return (r & FILE_CLOSED) != 0 ? WaitResult.FILE_CLOSED : WaitResult.SET_CLOSED;
+        // Long timeouts are kept by the poller's sweeper (no timer task per wait); short ones by parkNanos.
+        boolean coarse = timed && deadline - System.nanoTime() >= TimeoutSweeper.COARSE_FROM_NANOS;
+        if (coarse) {
+            setDeadline(bit, deadline == 0 ? 1 : deadline);
+        }
+        try {
+            for (;;) {
+                int r = ready;
+                if ((r & CLOSED_MASK) != 0) {
+                    return (r & FILE_CLOSED) != 0 ? WaitResult.FILE_CLOSED : WaitResult.SET_CLOSED;
+                }
+                if ((r & bit) != 0) {
+                    READY.getAndBitwiseAnd(this, ~bit);
+                    return WaitResult.READY;
+                }
+                if (me.isInterrupted()) {
+                    return WaitResult.INTERRUPTED;
+                }
+                long remaining = timed ? deadline - System.nanoTime() : 0L;
+                if (timed && remaining <= 0) {
+                    return WaitResult.TIMED_OUT;
+                }
+                set.countPark();
+                if (timed && !coarse) {
+                    LockSupport.parkNanos(this, remaining);
+                } else {
+                    LockSupport.park(this); // a coarse deadline: the sweeper unparks us once it has passed
+                }
             }
-            if ((r & bit) != 0) {
-                READY.getAndBitwiseAnd(this, ~bit);
-                return WaitResult.READY;
+        } finally {
+            if (coarse) {
+                setDeadline(bit, 0);
             }
-            if (me.isInterrupted()) {
-                return WaitResult.INTERRUPTED;
-            }
-            long remaining = timed ? deadline - System.nanoTime() : 0L;
-            if (timed && remaining <= 0) {
-                return WaitResult.TIMED_OUT;
-            }
-            set.countPark();
-            if (timed) {
-                LockSupport.parkNanos(this, remaining);
-            } else {
-                LockSupport.park(this);
-            }
+        }
+    }
+
+    private void setDeadline(int bit, long deadline) {
+        if (bit == IN) {
+            readDeadline = deadline;
+        } else {
+            writeDeadline = deadline;
+        }
+    }
+
+    /** Called by the sweeper: unparks a waiter whose coarse deadline has passed (it then sees TIMED_OUT). */
+    void expire(long now) {
+        expire(reader, readDeadline, now);
+        expire(writer, writeDeadline, now);
+    }
+
+    private static void expire(Thread waiter, long deadline, long now) {
+        if (waiter != null && deadline != 0 && now - deadline >= 0) {
+            LockSupport.unpark(waiter);
         }
     }
 

@@ -462,6 +462,17 @@ final class PollSet {
         }
     }
 
+    /** Unparks every waiter of this set whose coarse deadline has passed; lock-free, touches no fd. */
+    void expireDeadlines(long now) {
+        Item[] table = slots;
+        for (int slot = 0; slot < table.length; slot++) {
+            Item item = (Item) SLOT.getAcquire(table, slot);
+            if (item != null) {
+                item.expire(now);
+            }
+        }
+    }
+
     /** Wakes the poller thread; the caller must hold a reference. */
     private void wakePoller() {
         assertAlive();

@@ -29,6 +29,7 @@ public final class Poller implements AutoCloseable {
     private final PollSet[] sets;
     private final Thread[] threads;
     private final MasterPoller master; // null in PLATFORM mode
+    private final TimeoutSweeper sweeper;
     private final AtomicInteger nextSet = new AtomicInteger();
     private final Object closeLock = new Object();
     private volatile boolean closed;
@@ -37,6 +38,7 @@ public final class Poller implements AutoCloseable {
         this.config = config;
         this.sets = sets;
         this.master = master;
+        this.sweeper = new TimeoutSweeper(sets);
         this.threads = new Thread[sets.length];
         for (PollSet set : sets) {
             threads[set.index] = switch (config.mode()) {
@@ -71,6 +73,7 @@ public final class Poller implements AutoCloseable {
         if (master != null) {
             master.start();
         }
+        sweeper.start();
     }
 
     public static Poller open() throws IOException {
@@ -190,6 +193,7 @@ public final class Poller implements AutoCloseable {
                     }
                 }
             }
+            sweeper.close();
             if (master != null) {
                 try {
                     master.close();

@@ -84,6 +84,40 @@ class WaitTest {
         }
     }
 
+    /** A long timeout (≥ 1 s) is kept by the sweeper: the waiter parks untimed (no timer task) and still times out. */
+    @ParameterizedTest
+    @EnumSource(PollerMode.class)
+    void longTimedWaitParksUntimedAndTimesOutNoEarlierThanItsDeadline(PollerMode mode) throws Exception {
+        try (Poller poller = open(mode); TestThreads threads = new TestThreads()) {
+            PollFile[] p = Fixtures.pair();
+            Item item = poller.register(p[0]);
+            long timeout = TimeUnit.MILLISECONDS.toNanos(1_200);
+            long start = System.nanoTime();
+            var waiter = threads.call("coarse", () -> item.awaitInput(timeout));
+            TestThreads.awaitParked(waiter.thread, item);
+            assertEquals(Thread.State.WAITING, waiter.thread.getState(), "a coarse wait must not be a timed park");
+            waiter.thread.join();
+            assertEquals(WaitResult.TIMED_OUT, waiter.value);
+            assertTrue(System.nanoTime() - start >= timeout, "returned before its deadline");
+            Fixtures.closeAll(p);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(PollerMode.class)
+    void longTimedWaitIsStillWokenByReadiness(PollerMode mode) throws Exception {
+        try (Poller poller = open(mode); TestThreads threads = new TestThreads()) {
+            PollFile[] p = Fixtures.pair();
+            Item item = poller.register(p[0]);
+            var waiter = threads.call("coarse", () -> item.awaitInput(TimeUnit.SECONDS.toNanos(30)));
+            TestThreads.awaitParked(waiter.thread, item);
+            Fixtures.send(p[1], 1);
+            waiter.thread.join();
+            assertEquals(WaitResult.READY, waiter.value);
+            Fixtures.closeAll(p);
+        }
+    }
+
     /**
      * epoll61 analogue: a timed wait racing readiness never loses the event. Each round the writer sends one
      * byte at a random moment around the waiter's park; the waiter must see READY before a generous deadline.
