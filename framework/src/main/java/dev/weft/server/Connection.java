@@ -37,7 +37,10 @@ public final class Connection implements AutoCloseable {
     private final Item item;
     private final ServerConfig config;
     private final ServerMetrics metrics;
+    private final long openedAtNanos = System.nanoTime();
     private boolean exchangeStarted; // handler thread only: input arrived since the last write
+    private long bytesIn;            // handler thread only
+    private long bytesOut;           // handler thread only
     private InputStream input;       // handler thread only, lazily
     private OutputStream output;     // handler thread only, lazily
 
@@ -75,6 +78,7 @@ public final class Connection implements AutoCloseable {
             return -1;
         }
         exchangeStarted = true;
+        bytesIn += n;
         metrics.bytesIn(n);
         return (int) n;
     }
@@ -110,6 +114,7 @@ public final class Connection implements AutoCloseable {
     private void write(MemorySegment src) throws IOException {
         BlockingIo.write(item, src, config.writeTimeout().toNanos());
         exchangeStarted = false;
+        bytesOut += src.byteSize();
         metrics.bytesOut(src.byteSize());
     }
 
@@ -162,6 +167,11 @@ public final class Connection implements AutoCloseable {
         } finally {
             file.unpin();
         }
+    }
+
+    /** Emits the JFR close event (when enabled); called by the server on the handler thread as it ends. */
+    void recordClose(String cause) {
+        ConnectionEvents.closed(file.fd(), System.nanoTime() - openedAtNanos, bytesIn, bytesOut, cause);
     }
 
     public boolean isOpen() {

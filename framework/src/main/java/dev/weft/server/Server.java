@@ -57,6 +57,10 @@ public final class Server implements AutoCloseable {
     private volatile boolean stopping;
 
     private Server(ServerConfig config, ConnectionHandler handler) throws IOException {
+        // Now, while fds are plentiful: the close path and the accept back-off must not load classes or read
+        // logging configuration (both may need an fd) at the moment accept has run out of them.
+        ConnectionEvents.load();
+        LOG.isLoggable(Level.WARNING);
         this.config = config;
         this.handler = handler;
         this.poller = Poller.open(new PollerConfig(config.pollerSets(), config.pollerMode(),
@@ -138,6 +142,7 @@ public final class Server implements AutoCloseable {
         metrics.accepted();
         connections.add(connection);
         Thread.ofVirtual().name("weft-conn-", fd).start(() -> serve(connection));
+        ConnectionEvents.accepted(fd, active.get());
     }
 
     private boolean reserveSlot() {
@@ -164,19 +169,29 @@ public final class Server implements AutoCloseable {
     }
 
     private void serve(Connection connection) {
+        String cause = "handler returned";
         try {
             handler.handle(connection);
         } catch (SocketTimeoutException e) {
             metrics.timedOut();
+            cause = "timeout";
         } catch (IOException e) {
-            // the peer reset or went away, or shutdown closed the connection: it just ends
+            cause = e.getClass().getSimpleName(); // the peer reset or went away, or shutdown closed it
         } catch (Exception | Error e) {
+            cause = "handler failed: " + e;
             LOG.log(Level.WARNING, "connection handler failed", e);
         } finally {
+            // Cleanup first and unconditionally: under fd exhaustion anything optional (an event, a log line)
+            // may fail, and must never keep a connection's fd open.
             connection.close();
             connections.remove(connection);
             metrics.closed();
             releaseSlot();
+            try {
+                connection.recordClose(cause);
+            } catch (RuntimeException | LinkageError e) {
+                // diagnostics only
+            }
         }
     }
 

@@ -138,6 +138,35 @@ class TcpServerTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.weft.server.ServerModes#all")
+    void readTimeoutCutsAPeerThatStallsMidExchange(ServerModes.Mode mode) throws Exception {
+        ConnectionHandler twoBytesAtATime = connection -> {
+            byte[] request = new byte[2];
+            for (;;) {
+                int got = 0;
+                while (got < 2) { // the first read waits under idleTimeout, the second under readTimeout
+                    int n = connection.read(request, got, 2 - got);
+                    if (n < 0) {
+                        return;
+                    }
+                    got += n;
+                }
+                connection.write(request, 0, 2);
+            }
+        };
+        try (Server server = mode.builder().idleTimeout(Duration.ofSeconds(30)).readTimeout(Duration.ofMillis(300))
+                .start(twoBytesAtATime);
+             Socket s = Clients.connect(server.address())) {
+            s.getOutputStream().write(new byte[] {1, 2});
+            Clients.readExactly(s, 2);               // a whole exchange: fine
+            s.getOutputStream().write(new byte[] {3}); // half a request, then nothing
+            assertEquals(-1, s.getInputStream().read(), "cut by the read timeout, long before the idle timeout");
+            awaitActive(server, 0);
+            assertEquals(1, server.stats().timeouts());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.weft.server.ServerModes#all")
     void writeTimeoutCutsAPeerThatNeverReads(ServerModes.Mode mode) throws Exception {
         ConnectionHandler floodOrEcho = connection -> {
             connection.awaitReadable();
@@ -220,7 +249,7 @@ class TcpServerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.weft.server.ServerModes#all")
     void closeWithThousandsOfOpenConnectionsEndsThemAllAndLeavesNoThread(ServerModes.Mode mode) throws Exception {
-        int n = 1_000;
+        int n = 2_000;
         Socket[] clients = new Socket[n];
         Server server = mode.builder().shutdownGrace(Duration.ofMillis(200)).start(Handlers.ECHO);
         try {

@@ -67,8 +67,21 @@ final class MasterPoller implements AutoCloseable {
     /** Called by the virtual poller of {@code set}: arm its one-shot entry, then park until it fires. */
     void awaitReadable(PollSet set) throws ErrnoException {
         assert Thread.currentThread() == set.pollerThread();
+        set.wokenAtNanos = 0;
         EPoll.ctl(epfd, EPoll.EPOLL_CTL_MOD, set.epfd(), ARMED, set.index);
         LockSupport.park(this);
+        long wokenAt = set.wokenAtNanos;
+        if (wokenAt != 0) {
+            long delay = System.nanoTime() - wokenAt;
+            if (delay > PollerStallEvent.THRESHOLD_NANOS) {
+                PollerStallEvent event = new PollerStallEvent();
+                if (event.isEnabled()) {
+                    event.set = set.index;
+                    event.delay = delay;
+                    event.commit();
+                }
+            }
+        }
     }
 
     private void run() {
@@ -79,7 +92,9 @@ final class MasterPoller implements AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     long token = EPoll.data(events, i);
                     if (token >= 0 && token < sets.length) {
-                        LockSupport.unpark(sets[(int) token].pollerThread());
+                        PollSet set = sets[(int) token];
+                        set.wokenAtNanos = System.nanoTime();
+                        LockSupport.unpark(set.pollerThread());
                     }
                 }
             }

@@ -85,6 +85,7 @@ final class PollSet {
     private long polledEvents;                    // written only by the poller thread
     private long wakeups;                         // written only by the poller thread
     private long staleEvents;                     // written only by the poller thread
+    volatile long wokenAtNanos;                   // written by the master before it unparks the virtual poller
     private volatile Throwable failure;           // written by the poller thread (or the master) when it dies
 
     private PollSet(int index, int epfd, int wakeFd, Arena arena, int maxEvents) {

@@ -118,6 +118,11 @@ public final class Poller implements AutoCloseable {
         return sets.length;
     }
 
+    /** The poller thread of set {@code index} (diagnostics and tests). */
+    Thread pollerThread(int index) {
+        return threads[index];
+    }
+
     /** Registers {@code file} for input (edge-triggered) in the next set, round-robin. */
     public Item register(PollFile file) throws IOException {
         return register(file, Math.floorMod(nextSet.getAndIncrement(), sets.length));
