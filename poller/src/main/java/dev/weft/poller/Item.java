@@ -272,7 +272,7 @@ public final class Item {
     /** One line of the registry dump, like a line of /proc/PID/fdinfo for an epoll fd. */
     ItemInfo info() {
         int r = ready;
-        return new ItemInfo(PollSet.slot(token), PollSet.generation(token), token, file.fd(),
+        return new ItemInfo(TokenTable.slot(token), TokenTable.generation(token), token, file.fd(),
                 outputArmed ? INPUT_OUTPUT_EVENTS : INPUT_EVENTS, (r & IN) != 0, (r & OUT) != 0,
                 String.valueOf(reader), String.valueOf(writer));
     }

@@ -10,7 +10,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  *   Lock order: PollSet.lock -> PollFile.lock. No lock is global, and no lock is shared by two sets.
  *
- *   lock     ≈ ep->mtx. Guards the token table (slots, generations, the free list), closing, and the
+ *   lock     ≈ ep->mtx. Guards changes to the token table (TokenTable), closing, and the
  *            linking of a new item into its file. EPOLL_CTL_ADD runs under it, as ep_insert does.
  *   refs     ≈ ep->refcount; CAS only. 1 for the owner (dropped by close()), 1 per item in the table, 1 for
  *            the poller thread while it runs, and 1 for the duration of each epoll_ctl(MOD). Every syscall on
@@ -32,8 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *            caller. The thread that drops the last reference frees the set (closes both fds, frees the
  *            native buffer) — exactly once. A reference is dropped only after this lock is released
  *            (CVE-2025-38349: a lock gives mutual exclusion, never ownership).
- *   slots    array elements written under lock with release semantics; read lock-free (acquire) by the
- *            poller thread, which drops any event whose token does not match the item in its slot.
+ *   tokens   changed under lock; read lock-free by the poller thread (which drops any event whose token
+ *            does not match the item in its slot), the sweeper and the dump.
  *   closing  written under lock, read lock-free (volatile) by the poller thread.
  *   counters polls, events, wakeups, staleEvents: written only by the poller thread, read racily by stats.
  * </pre>
@@ -50,7 +49,6 @@ final class PollSet {
     /** The wake-up eventfd's token; never a valid item token (slot 0xFFFFFFFF is never handed out). */
     static final long WAKE_TOKEN = -1L;
     private static final VarHandle REFS;
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Item[].class);
 
     static {
         try {
@@ -68,11 +66,7 @@ final class PollSet {
     private final int maxEvents;
 
     final ReentrantLock lock = new ReentrantLock();
-    private volatile Item[] slots = new Item[16]; // elements: see header
-    private int[] generations = new int[16];      // guarded by lock
-    private int[] nextFree = new int[16];         // guarded by lock; free list through unused slots
-    private int freeHead = -1;                    // guarded by lock
-    private int used;                             // guarded by lock: slots ever handed out
+    private final TokenTable tokens = new TokenTable(); // changed under lock; read lock-free (its header)
     private volatile boolean closing;             // written under lock
     private volatile int refs = 1;                // CAS only; 1 = the owner's
     private volatile int frees;                   // written once, by the thread that drops the last reference
@@ -128,14 +122,6 @@ final class PollSet {
         }
     }
 
-    static int slot(long token) {
-        return (int) token;
-    }
-
-    static int generation(long token) {
-        return (int) (token >>> 32);
-    }
-
     // ---- references ----
 
     /** Takes a reference unless the set is already dead (≈ a get that fails on a zero count). */
@@ -167,7 +153,7 @@ final class PollSet {
     }
 
     private void free() {
-        assert slotsInUse() == 0 : "set freed with items still in its table";
+        assert tokens.size() == 0 : "set freed with items still in its table";
         frees++; // only the thread that took refs to 0 gets here
         try {
             Fds.close(wakeFd);
@@ -192,12 +178,11 @@ final class PollSet {
                     throw new SetClosedException("poll set " + index);
                 }
                 assertAlive();
-                int slot = allocateSlot();
-                item = new Item(this, file, token(slot));
-                SLOT.setRelease(slots, slot, item); // published before the ADD: its first event must find it
+                item = new Item(this, file, tokens.allocate());
+                tokens.publish(item); // before the ADD: its first event must find it
                 int r = EPoll.ctlRaw(epfd, EPoll.EPOLL_CTL_ADD, file.fd(), Item.INPUT_EVENTS, item.token);
                 if (r < 0) {
-                    freeSlot(slot);
+                    tokens.free(item.token);
                     throw registrationFailure(file, -r);
                 }
                 file.lock.lock();
@@ -205,7 +190,7 @@ final class PollSet {
                     if (!file.linkItem(item)) {
                         // The file began closing after our pin; its release walk may already be done. The kernel
                         // registration goes with close(2), which waits for our pin.
-                        freeSlot(slot);
+                        tokens.free(item.token);
                         throw new FileClosedException(file.fd());
                     }
                 } finally {
@@ -261,7 +246,7 @@ final class PollSet {
             } finally {
                 item.file.lock.unlock();
             }
-            freeSlot(slot(item.token));
+            tokens.free(item.token);
             releases++;
         } finally {
             lock.unlock();
@@ -283,14 +268,12 @@ final class PollSet {
                 return;
             }
             closing = true;
-            Item[] table = slots;
-            for (int slot = 0; slot < used; slot++) {
-                Item item = (Item) SLOT.getAcquire(table, slot);
-                if (item != null && unlinkUnlessDying(item)) {
-                    freeSlot(slot);
+            tokens.forEach(item -> {
+                if (unlinkUnlessDying(item)) {
+                    tokens.free(item.token);
                     removed.add(item);
                 }
-            }
+            });
             releases += removed.size();
         } finally {
             lock.unlock();
@@ -314,54 +297,6 @@ final class PollSet {
         } finally {
             item.file.lock.unlock();
         }
-    }
-
-    // ---- the token table; must be called with lock held ----
-
-    private int allocateSlot() {
-        assert lock.isHeldByCurrentThread();
-        if (freeHead >= 0) {
-            int slot = freeHead;
-            freeHead = nextFree[slot];
-            return slot;
-        }
-        if (used == slots.length) {
-            grow();
-        }
-        generations[used] = 1;
-        return used++;
-    }
-
-    private void grow() {
-        int size = slots.length * 2;
-        Item[] bigger = Arrays.copyOf(slots, size);
-        generations = Arrays.copyOf(generations, size);
-        nextFree = Arrays.copyOf(nextFree, size);
-        slots = bigger; // volatile write publishes the copied elements
-    }
-
-    private long token(int slot) {
-        return ((long) generations[slot] << 32) | (slot & 0xFFFF_FFFFL);
-    }
-
-    private void freeSlot(int slot) {
-        assert lock.isHeldByCurrentThread();
-        SLOT.setRelease(slots, slot, (Item) null);
-        generations[slot]++; // any event still carrying the old token is now stale
-        if (generations[slot] == 0) {
-            generations[slot] = 1; // keep tokens non-zero after wrap-around
-        }
-        nextFree[slot] = freeHead;
-        freeHead = slot;
-    }
-
-    private int slotsInUse() {
-        Item[] table = slots;
-        int n = 0;
-        for (Item item : table) {
-            n += item != null ? 1 : 0;
-        }
-        return n;
     }
 
     // ---- the poller thread ----
@@ -446,16 +381,14 @@ final class PollSet {
         assertAlive();
         polls++;
         polledEvents += n;
-        Item[] table = slots; // read after epoll_wait: newer than any registration whose event we hold
         for (int i = 0; i < n; i++) {
             long token = EPoll.data(events, i);
             if (token == WAKE_TOKEN) {
                 EventFd.drain(wakeFd);
                 continue;
             }
-            int slot = slot(token);
-            Item item = slot < table.length ? (Item) SLOT.getAcquire(table, slot) : null;
-            if (item == null || item.token != token) {
+            Item item = tokens.lookup(token); // read after epoll_wait: sees every item whose event we hold
+            if (item == null) {
                 staleEvents++; // the item was released; the event was queued before close(2) or comes via a dup
                 continue;
             }
@@ -465,13 +398,7 @@ final class PollSet {
 
     /** Unparks every waiter of this set whose coarse deadline has passed; lock-free, touches no fd. */
     void expireDeadlines(long now) {
-        Item[] table = slots;
-        for (int slot = 0; slot < table.length; slot++) {
-            Item item = (Item) SLOT.getAcquire(table, slot);
-            if (item != null) {
-                item.expire(now);
-            }
-        }
+        tokens.forEach(item -> item.expire(now));
     }
 
     /** Wakes the poller thread; the caller must hold a reference. */
@@ -500,13 +427,7 @@ final class PollSet {
         if (withItems) {
             lock.lock();
             try {
-                Item[] table = slots;
-                for (int slot = 0; slot < used; slot++) {
-                    Item item = table[slot];
-                    if (item != null) {
-                        items.add(item.info());
-                    }
-                }
+                tokens.forEach(item -> items.add(item.info()));
             } finally {
                 lock.unlock();
             }

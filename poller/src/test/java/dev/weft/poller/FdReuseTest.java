@@ -72,8 +72,8 @@ class FdReuseTest {
             a[0].close();
             PollFile[] b = Fixtures.pair();
             long second = poller.register(b[0]).token();
-            assertEquals(PollSet.slot(first), PollSet.slot(second), "the freed slot is reused");
-            assertEquals(PollSet.generation(first) + 1, PollSet.generation(second));
+            assertEquals(TokenTable.slot(first), TokenTable.slot(second), "the freed slot is reused");
+            assertEquals(TokenTable.generation(first) + 1, TokenTable.generation(second));
             Fixtures.closeAll(a[1], b[0], b[1]);
         }
     }

@@ -176,16 +176,7 @@ public final class Sockets {
 
     /** True when the socket has a peer; ENOTCONN (still connecting, or never connected) is the false case. */
     public static boolean isConnected(int fd) throws ErrnoException {
-        MemorySegment storage = SockAddr.storage();
-        int[] length = {SockAddr.STORAGE_BYTES};
-        MemorySegment errno = Errno.capture();
-        int r;
-        try {
-            r = (int) GETPEERNAME.invokeExact(errno, fd, storage, MemorySegment.ofArray(length));
-        } catch (Throwable t) {
-            throw Libc.unexpected(t);
-        }
-        long raw = Errno.raw(r, errno);
+        long raw = nameRaw(GETPEERNAME, fd, SockAddr.storage());
         if (raw == -Errno.ENOTCONN) {
             return false;
         }
@@ -203,6 +194,12 @@ public final class Sockets {
 
     private static InetSocketAddress name(MethodHandle call, String syscall, int fd) throws ErrnoException {
         MemorySegment storage = SockAddr.storage();
+        Errno.check(syscall, fd, nameRaw(call, fd, storage));
+        return SockAddr.decode(storage);
+    }
+
+    /** getsockname / getpeername into {@code storage}: 0 or {@code -errno}. */
+    private static long nameRaw(MethodHandle call, int fd, MemorySegment storage) {
         int[] length = {SockAddr.STORAGE_BYTES};
         MemorySegment errno = Errno.capture();
         int r;
@@ -211,7 +208,6 @@ public final class Sockets {
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
-        Errno.check(syscall, fd, Errno.raw(r, errno));
-        return SockAddr.decode(storage);
+        return Errno.raw(r, errno);
     }
 }
