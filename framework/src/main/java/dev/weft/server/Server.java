@@ -20,8 +20,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The virtual-thread TCP server: SO_REUSEPORT listeners with one accepting virtual thread each, and one
- * virtual thread per connection, all parked on a weft {@link Poller}.
+ * The virtual-thread TCP server: accepting virtual threads (one SO_REUSEPORT listener each, or one shared
+ * listener: {@link AcceptMode}), and one virtual thread per connection, all parked on a weft {@link Poller}.
  *
  * <pre>
  * Locking and lifetime
@@ -67,7 +67,8 @@ public final class Server implements AutoCloseable {
                 PollerConfig.DEFAULT_MAX_EVENTS));
         try {
             InetSocketAddress address = config.address();
-            for (int i = 0; i < config.acceptors(); i++) {
+            int listenerCount = config.acceptMode() == AcceptMode.REUSEPORT ? config.acceptors() : 1;
+            for (int i = 0; i < listenerCount; i++) {
                 PollFile listener = Listener.open(address, config.backlog(), config.deferAccept());
                 listeners.add(listener);
                 if (i == 0) {
@@ -75,8 +76,9 @@ public final class Server implements AutoCloseable {
                 }
             }
             this.boundAddress = address;
-            for (int i = 0; i < listeners.size(); i++) {
-                Item item = poller.register(listeners.get(i), i % poller.setCount());
+            for (int i = 0; i < config.acceptors(); i++) {
+                PollFile listener = listeners.get(i % listeners.size());
+                Item item = poller.register(listener, i % poller.setCount()); // shared: one item per set
                 acceptors.add(Thread.ofVirtual().name("weft-acceptor-" + i)
                         .unstarted(new Acceptor(item, this::admit, metrics)));
             }

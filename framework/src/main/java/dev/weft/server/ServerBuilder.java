@@ -15,6 +15,7 @@ public final class ServerBuilder {
     private InetAddress host = defaults.address().getAddress();
     private int port = defaults.address().getPort();
     private int acceptors = defaults.acceptors();
+    private AcceptMode acceptMode = defaults.acceptMode();
     private int pollerSets = defaults.pollerSets();
     private PollerMode pollerMode = defaults.pollerMode();
     private int backlog = defaults.backlog();
@@ -42,6 +43,11 @@ public final class ServerBuilder {
 
     public ServerBuilder acceptors(int value) {
         acceptors = value;
+        return this;
+    }
+
+    public ServerBuilder acceptMode(AcceptMode value) {
+        acceptMode = value;
         return this;
     }
 
@@ -95,7 +101,8 @@ public final class ServerBuilder {
         if (host == null) {
             throw new IllegalArgumentException("host must not be null");
         }
-        return new ServerConfig(new InetSocketAddress(host, port), acceptors, pollerSets, pollerMode, backlog,
+        return new ServerConfig(new InetSocketAddress(host, port), acceptors, acceptMode, pollerSets, pollerMode,
+                backlog,
                 deferAccept, maxConnections, idleTimeout, readTimeout, writeTimeout, shutdownGrace);
     }
 

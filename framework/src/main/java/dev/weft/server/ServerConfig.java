@@ -10,7 +10,9 @@ import java.time.Duration;
  * the defaults are the table in framework/README.md.
  *
  * @param address          where to listen. Default 127.0.0.1, port 8080 (port 0 picks a free one).
- * @param acceptors        accepting virtual threads, each with its own SO_REUSEPORT listener. Default: cores.
+ * @param acceptors        accepting virtual threads. Default: cores.
+ * @param acceptMode       one SO_REUSEPORT listener per acceptor, or one listener shared by all (then at most
+ *                         one acceptor per poll set). Default REUSEPORT.
  * @param pollerSets       poll sets (epoll fds) connections are spread over. Default: cores.
  * @param pollerMode       the kind of poller thread. Default VIRTUAL.
  * @param backlog          listen(2) backlog per listener. Default 1024.
@@ -24,7 +26,8 @@ import java.time.Duration;
  * @param writeTimeout     how long a write may wait for a peer that does not read. Default 30 s.
  * @param shutdownGrace    how long {@link Server#close()} lets open connections finish. Default 10 s.
  */
-public record ServerConfig(InetSocketAddress address, int acceptors, int pollerSets, PollerMode pollerMode,
+public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode acceptMode, int pollerSets,
+                           PollerMode pollerMode,
                            int backlog, boolean deferAccept, int maxConnections, Duration idleTimeout,
                            Duration readTimeout, Duration writeTimeout, Duration shutdownGrace) {
     public static final int DEFAULT_PORT = 8080;
@@ -38,6 +41,13 @@ public record ServerConfig(InetSocketAddress address, int acceptors, int pollerS
         }
         positive("acceptors", acceptors, 1024);
         positive("pollerSets", pollerSets, 1024);
+        if (acceptMode == null) {
+            throw new IllegalArgumentException("acceptMode must not be null");
+        }
+        if (acceptMode == AcceptMode.SHARED_LISTENER && acceptors > pollerSets) {
+            throw new IllegalArgumentException("a SHARED_LISTENER is registered once per poll set: acceptors ("
+                    + acceptors + ") must not exceed pollerSets (" + pollerSets + ")");
+        }
         if (pollerMode == null) {
             throw new IllegalArgumentException("pollerMode must not be null");
         }
@@ -53,8 +63,8 @@ public record ServerConfig(InetSocketAddress address, int acceptors, int pollerS
 
     public static ServerConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new ServerConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), cores, cores,
-                PollerMode.VIRTUAL, 1024, true, 10_000, Duration.ofSeconds(60), Duration.ofSeconds(30),
+        return new ServerConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), cores,
+                AcceptMode.REUSEPORT, cores, PollerMode.VIRTUAL, 1024, true, 10_000, Duration.ofSeconds(60), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
 
