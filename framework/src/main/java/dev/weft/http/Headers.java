@@ -1,0 +1,120 @@
+package dev.weft.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The field lines of one message, kept as offsets into one copy of the header section: no String is made for a
+ * field until somebody asks for it. Names match case-insensitively (RFC 9110 §5.1); values are trimmed of OWS.
+ *
+ * <pre>
+ * Threading: built by the parser, then read by the request's handler thread only.
+ * </pre>
+ */
+public final class Headers {
+    private final byte[] bytes;
+    private int[] spans = new int[32]; // per field: nameStart, nameEnd, valueStart, valueEnd
+    private int count;
+
+    Headers(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    void add(int nameStart, int nameEnd, int valueStart, int valueEnd) {
+        if ((count + 1) * 4 > spans.length) {
+            spans = java.util.Arrays.copyOf(spans, spans.length * 2);
+        }
+        int i = count * 4;
+        spans[i] = nameStart;
+        spans[i + 1] = nameEnd;
+        spans[i + 2] = valueStart;
+        spans[i + 3] = valueEnd;
+        count++;
+    }
+
+    public int size() {
+        return count;
+    }
+
+    public String name(int index) {
+        return ascii(spans[index * 4], spans[index * 4 + 1]);
+    }
+
+    public String value(int index) {
+        return latin1(spans[index * 4 + 2], spans[index * 4 + 3]);
+    }
+
+    /** The first value of {@code name}, or null. */
+    public String get(String name) {
+        int i = indexOf(name, 0);
+        return i < 0 ? null : value(i);
+    }
+
+    /** Every value of {@code name}, in order. */
+    public List<String> all(String name) {
+        List<String> values = new ArrayList<>(1);
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+            values.add(value(i));
+        }
+        return values;
+    }
+
+    public boolean contains(String name) {
+        return indexOf(name, 0) >= 0;
+    }
+
+    /** How many field lines carry {@code name}. */
+    int count(String name) {
+        int n = 0;
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** True when some value of {@code name}, as a comma-separated list, holds {@code token} (any case). */
+    boolean hasToken(String name, String token) {
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+            for (String element : value(i).split(",")) {
+                if (element.trim().equalsIgnoreCase(token)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    int indexOf(String name, int from) {
+        for (int i = from; i < count; i++) {
+            int start = spans[i * 4];
+            int end = spans[i * 4 + 1];
+            if (end - start == name.length() && equalsIgnoreCase(start, name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private boolean equalsIgnoreCase(int start, String name) {
+        for (int k = 0; k < name.length(); k++) {
+            if (lower(bytes[start + k]) != lower(name.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** ASCII case folding of letters only ('^' and '~' differ by the same bit and must not match). */
+    private static int lower(int c) {
+        return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    }
+
+    private String ascii(int start, int end) {
+        return new String(bytes, start, end - start, StandardCharsets.US_ASCII);
+    }
+
+    private String latin1(int start, int end) {
+        return new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
+    }
+}

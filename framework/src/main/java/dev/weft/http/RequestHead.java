@@ -1,0 +1,15 @@
+package dev.weft.http;
+
+/**
+ * A parsed request head (RFC 9112 §3 request-line, §5 field lines).
+ *
+ * @param method       the method token, as sent (methods are case-sensitive, RFC 9110 §9.1)
+ * @param target       the request-target, as sent
+ * @param path         origin-form path, also for absolute-form targets (RFC 9112 §3.2.2); "*" for OPTIONS *
+ * @param query        the query, without '?', or null
+ * @param minorVersion 0 for HTTP/1.0, 1 for HTTP/1.1 (and any later 1.x, treated as 1.1: RFC 9110 §6.2)
+ * @param authority    the Host: from an absolute-form target, else the Host field
+ * @param headers      the field lines
+ */
+public record RequestHead(String method, String target, String path, String query, int minorVersion,
+                          String authority, Headers headers) {}
