@@ -60,6 +60,25 @@ public final class Connection implements AutoCloseable {
         return read(MemorySegment.ofArray(dst).asSlice(offset, length));
     }
 
+    /**
+     * Like {@link #read(byte[], int, int)} but waiting at most {@code timeoutNanos} (> 0) instead of the idle or
+     * read timeout: for protocols with deadlines of their own (a whole request head, say).
+     */
+    public int read(byte[] dst, int offset, int length, long timeoutNanos) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dst.length);
+        if (length == 0) {
+            return 0;
+        }
+        long n = BlockingIo.read(item, MemorySegment.ofArray(dst).asSlice(offset, length), timeoutNanos);
+        if (n == 0) {
+            return -1;
+        }
+        exchangeStarted = true;
+        bytesIn += n;
+        metrics.bytesIn(n);
+        return (int) n;
+    }
+
     /** Reads into the buffer's remaining space (heap or direct); returns the count, or -1 at end of stream. */
     public int read(ByteBuffer dst) throws IOException {
         if (!dst.hasRemaining()) {
