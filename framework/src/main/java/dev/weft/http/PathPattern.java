@@ -3,7 +3,10 @@ package dev.weft.http;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A route's path: literal segments and {name} parameters, e.g. {@code /users/{id}/posts/{post}}. No regex. */
+/**
+ * A route's path: literal segments, {name} parameters, and an optional final {@code *} that matches the rest of
+ * the path (any depth, also nothing): {@code /users/{id}/posts/{post}}, {@code /static/*}, {@code /*}. No regex.
+ */
 final class PathPattern {
     private final String pattern;
     private final String[] segments; // literal, or "{name}"
@@ -27,11 +30,13 @@ final class PathPattern {
             return null;
         }
         String[] parts = path.substring(1).split("/", -1);
-        if (parts.length != segments.length) {
+        boolean rest = segments[segments.length - 1].equals("*");
+        int fixed = rest ? segments.length - 1 : segments.length;
+        if (rest ? parts.length < fixed : parts.length != fixed) {
             return null;
         }
         Map<String, String> params = null;
-        for (int i = 0; i < parts.length; i++) {
+        for (int i = 0; i < fixed; i++) {
             String seg = segments[i];
             if (seg.startsWith("{")) {
                 if (parts[i].isEmpty()) {
