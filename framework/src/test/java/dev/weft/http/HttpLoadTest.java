@@ -71,6 +71,24 @@ class HttpLoadTest {
         }
     }
 
+    @Test
+    void aClientThatStopsSendingItsBodyIsCutByTheBodyTimeoutWhileOthersAreServed() throws Exception {
+        HttpLimits limits = new HttpLimits(8192, 16384, 100, 1 << 20, java.time.Duration.ofSeconds(10),
+                java.time.Duration.ofMillis(300), 4096);
+        try (HttpServer server = HttpServer.builder()
+                .post("/echo", (req, res) -> res.send(req.bodyBytes()))
+                .limits(limits).port(0).start();
+             Wire stalled = new Wire(server.address());
+             Wire other = new Wire(server.address())) {
+            stalled.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nhalf"); // then silence
+            assertEquals("ok", other.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nok")
+                    .readResponse().body());
+            assertEquals("", stalled.readToEnd(), "closed by the body timeout, without a response");
+            awaitClosed(server, 1);
+            assertEquals(1, server.stats().timeouts());
+        }
+    }
+
     private static void awaitClosed(HttpServer server, long n) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (server.stats().closed() < n) {
