@@ -53,11 +53,7 @@ public final class Connection implements AutoCloseable {
 
     /** Reads into {@code dst[offset, offset+length)}; returns the count (≥ 1), or -1 at end of stream. */
     public int read(byte[] dst, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, dst.length);
-        if (length == 0) {
-            return 0;
-        }
-        return read(MemorySegment.ofArray(dst).asSlice(offset, length));
+        return read(dst, offset, length, readTimeoutNanos());
     }
 
     /**
@@ -69,14 +65,7 @@ public final class Connection implements AutoCloseable {
         if (length == 0) {
             return 0;
         }
-        long n = BlockingIo.read(item, MemorySegment.ofArray(dst).asSlice(offset, length), timeoutNanos);
-        if (n == 0) {
-            return -1;
-        }
-        exchangeStarted = true;
-        bytesIn += n;
-        metrics.bytesIn(n);
-        return (int) n;
+        return read(MemorySegment.ofArray(dst).asSlice(offset, length), timeoutNanos);
     }
 
     /** Reads into the buffer's remaining space (heap or direct); returns the count, or -1 at end of stream. */
@@ -84,15 +73,15 @@ public final class Connection implements AutoCloseable {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        int n = read(MemorySegment.ofBuffer(dst));
+        int n = read(MemorySegment.ofBuffer(dst), readTimeoutNanos());
         if (n > 0) {
             dst.position(dst.position() + n);
         }
         return n;
     }
 
-    private int read(MemorySegment dst) throws IOException {
-        long n = BlockingIo.read(item, dst, readTimeoutNanos());
+    private int read(MemorySegment dst, long timeoutNanos) throws IOException {
+        long n = BlockingIo.read(item, dst, timeoutNanos);
         if (n == 0) {
             return -1;
         }
