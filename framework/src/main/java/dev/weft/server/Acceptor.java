@@ -79,7 +79,14 @@ final class Acceptor implements Runnable {
             backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
         }
         // Sleep on the listener itself: a new connection or a shutdown ends the back-off early.
-        WaitResult r = listener.awaitInput(backoffNanos);
+        WaitResult r;
+        try {
+            r = listener.awaitInput(backoffNanos);
+        } catch (ErrnoException armFailed) {
+            // could not add input interest (out of memory too?): sleep the back-off plainly instead
+            java.util.concurrent.locks.LockSupport.parkNanos(backoffNanos);
+            return true;
+        }
         return r != WaitResult.FILE_CLOSED && r != WaitResult.SET_CLOSED;
     }
 }

@@ -8,9 +8,13 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One registration of one file in one poll set, ≈ the kernel's {@code struct epitem}; the place threads park
- * until the file is ready. Registered once, edge-triggered, for input and RDHUP; output interest is added with
- * one EPOLL_CTL_MOD the first time a writer must wait (an EPOLLOUT in the first ADD would make every fresh
- * socket "ready" at once and wake the poller for nothing: ../shared/notes/connection-cost.md).
+ * until the file is ready. Registered once (EPOLL_CTL_ADD), edge-triggered, with no interest yet; input (and
+ * RDHUP) interest is added with one EPOLL_CTL_MOD the first time a reader must wait, output the first time a
+ * writer must. Why: an interest the fd already satisfies at ADD queues an event at once and wakes the poller for
+ * nothing. For EPOLLOUT that is every fresh socket (../shared/notes/connection-cost.md); for EPOLLIN it is every
+ * connection accepted with TCP_DEFER_ACCEPT, whose request is already there — and a connection-per-request
+ * exchange that never has to wait then costs no poller wake-up at all. The MOD re-evaluates readiness, so
+ * nothing that arrived before it is missed.
  *
  * <pre>
  * Locking and lifetime
@@ -23,7 +27,10 @@ import java.util.concurrent.locks.LockSupport;
  *             as for a socket's read and write locks).
  *   dying,    guarded by file.lock (≈ epi->dying, epi->fllink). dying: file close owns this item's removal, so
  *   nextInFile set close must skip it.
- *   outputArmed  written only by the claimed writer, before it parks; read racily by the registry dump.
+ *   interest  the epoll interest registered so far (EPOLLIN|EPOLLRDHUP, EPOLLOUT), only ever growing. Volatile
+ *             for the lock-free "already armed?" check; changed only under this item's monitor, which also
+ *             serialises the EPOLL_CTL_MODs so each carries the union (a reader and a writer arming at once
+ *             must not drop each other's bit).
  *   readDeadline, volatile; written by the claimed reader / writer around a coarse wait, read by the
  *   writeDeadline  TimeoutSweeper. A sweep that misses a just-published deadline catches it one tick later.
  *
@@ -39,9 +46,10 @@ public final class Item {
     static final int SET_CLOSED = 8;
     private static final int CLOSED_MASK = FILE_CLOSED | SET_CLOSED;
 
-    /** Interest registered at ADD: input and peer half-close, edge-triggered. */
-    static final int INPUT_EVENTS = EPoll.EPOLLIN | EPoll.EPOLLRDHUP | EPoll.EPOLLET;
-    static final int INPUT_OUTPUT_EVENTS = INPUT_EVENTS | EPoll.EPOLLOUT;
+    /** The events of the ADD: edge-triggered, no interest yet (EPOLLERR and EPOLLHUP are always reported). */
+    static final int REGISTERED_EVENTS = EPoll.EPOLLET;
+    private static final int INPUT_INTEREST = EPoll.EPOLLIN | EPoll.EPOLLRDHUP;
+    private static final int OUTPUT_INTEREST = EPoll.EPOLLOUT;
 
     private static final VarHandle READY;
     private static final VarHandle READER;
@@ -67,7 +75,7 @@ public final class Item {
     private volatile Thread writer;   // CAS only
     private volatile long readDeadline;   // written by the claimed reader; 0 = no coarse deadline
     private volatile long writeDeadline;  // written by the claimed writer; 0 = no coarse deadline
-    private boolean outputArmed;      // written only by the writer
+    private volatile int interest;    // written under this item's monitor; see the header
     boolean dying;                    // guarded by file.lock
     Item nextInFile;                  // guarded by file.lock
 
@@ -96,44 +104,34 @@ public final class Item {
         return (ready & CLOSED_MASK) != 0;
     }
 
-    /** Parks until input is ready, without a deadline. */
-    public WaitResult awaitInput() {
-        claim(READER, IN);
-        try {
-            return park(IN, 0L, false);
-        } finally {
-            READER.setVolatile(this, (Thread) null);
-        }
+    /** Parks until input is ready (adding input interest the first time), without a deadline. */
+    public WaitResult awaitInput() throws ErrnoException {
+        return await(IN, READER, INPUT_INTEREST, 0L, false);
     }
 
     /** Parks until input is ready or {@code timeoutNanos} (> 0) have passed. */
-    public WaitResult awaitInput(long timeoutNanos) {
-        long deadline = deadline(timeoutNanos);
-        claim(READER, IN);
-        try {
-            return park(IN, deadline, true);
-        } finally {
-            READER.setVolatile(this, (Thread) null);
-        }
+    public WaitResult awaitInput(long timeoutNanos) throws ErrnoException {
+        return await(IN, READER, INPUT_INTEREST, deadline(timeoutNanos), true);
     }
 
-    /** Parks until the file accepts output (adding EPOLLOUT interest the first time), without a deadline. */
+    /** Parks until the file accepts output (adding output interest the first time), without a deadline. */
     public WaitResult awaitOutput() throws ErrnoException {
-        return awaitOutput(0L, false);
+        return await(OUT, WRITER, OUTPUT_INTEREST, 0L, false);
     }
 
     /** Parks until the file accepts output or {@code timeoutNanos} (> 0) have passed. */
     public WaitResult awaitOutput(long timeoutNanos) throws ErrnoException {
-        return awaitOutput(deadline(timeoutNanos), true);
+        return await(OUT, WRITER, OUTPUT_INTEREST, deadline(timeoutNanos), true);
     }
 
-    private WaitResult awaitOutput(long deadline, boolean timed) throws ErrnoException {
-        claim(WRITER, OUT);
+    private WaitResult await(int bit, VarHandle waiterSlot, int wanted, long deadline, boolean timed)
+            throws ErrnoException {
+        claim(waiterSlot, bit);
         try {
-            WaitResult armed = armOutput();
-            return armed != null ? armed : park(OUT, deadline, timed);
+            WaitResult armed = arm(wanted);
+            return armed != null ? armed : park(bit, deadline, timed);
         } finally {
-            WRITER.setVolatile(this, (Thread) null);
+            waiterSlot.setVolatile(this, (Thread) null);
         }
     }
 
@@ -212,25 +210,30 @@ public final class Item {
     }
 
     /**
-     * Adds EPOLLOUT to the registration once; null when armed, else the result that ends the wait. Must be
-     * called by the claimed writer.
+     * Adds {@code wanted} to the registration's interest with one EPOLL_CTL_MOD, unless already there; null when
+     * armed, else the result that ends the wait. The caller holds this direction's waiter slot.
      */
-    private WaitResult armOutput() throws ErrnoException {
-        assert writer == Thread.currentThread();
-        if (outputArmed) {
+    private WaitResult arm(int wanted) throws ErrnoException {
+        if ((interest & wanted) == wanted) {
             return null;
         }
-        if (!file.pin()) {
-            return WaitResult.FILE_CLOSED;
-        }
-        try {
-            if (!set.modify(file.fd(), INPUT_OUTPUT_EVENTS, token)) {
-                return WaitResult.SET_CLOSED;
+        synchronized (this) {
+            int union = interest | wanted;
+            if (union == interest) {
+                return null;
             }
-            outputArmed = true;
-            return null;
-        } finally {
-            file.unpin();
+            if (!file.pin()) {
+                return WaitResult.FILE_CLOSED;
+            }
+            try {
+                if (!set.modify(file.fd(), union | EPoll.EPOLLET, token)) {
+                    return WaitResult.SET_CLOSED;
+                }
+                interest = union;
+                return null;
+            } finally {
+                file.unpin();
+            }
         }
     }
 
@@ -273,7 +276,7 @@ public final class Item {
     ItemInfo info() {
         int r = ready;
         return new ItemInfo(TokenTable.slot(token), TokenTable.generation(token), token, file.fd(),
-                outputArmed ? INPUT_OUTPUT_EVENTS : INPUT_EVENTS, (r & IN) != 0, (r & OUT) != 0,
+                interest | EPoll.EPOLLET, (r & IN) != 0, (r & OUT) != 0,
                 String.valueOf(reader), String.valueOf(writer));
     }
 

@@ -167,7 +167,7 @@ final class PollSet {
 
     // ---- registration ----
 
-    /** ≈ ep_insert: EPOLL_CTL_ADD for input (edge-triggered), under this set's lock and a pin on the file. */
+    /** ≈ ep_insert: EPOLL_CTL_ADD (edge-triggered; interest comes with the first wait), under this set's lock. */
     Item register(PollFile file) throws ErrnoException, FileClosedException, SetClosedException {
         file.pinOrThrow();
         try {
@@ -180,7 +180,7 @@ final class PollSet {
                 assertAlive();
                 item = new Item(this, file, tokens.allocate());
                 tokens.publish(item); // before the ADD: its first event must find it
-                int r = EPoll.ctlRaw(epfd, EPoll.EPOLL_CTL_ADD, file.fd(), Item.INPUT_EVENTS, item.token);
+                int r = EPoll.ctlRaw(epfd, EPoll.EPOLL_CTL_ADD, file.fd(), Item.REGISTERED_EVENTS, item.token);
                 if (r < 0) {
                     tokens.free(item.token);
                     throw registrationFailure(file, -r);

@@ -31,6 +31,7 @@ class FdReuseTest {
         try (Poller poller = Poller.open(new PollerConfig(1, mode, 16)); TestThreads threads = new TestThreads()) {
             PollFile[] a = Fixtures.pair();
             Item oldItem = poller.register(a[0]);
+            assertEquals(WaitResult.TIMED_OUT, oldItem.awaitInput(1_000_000)); // arms its input interest
             int number = a[0].fd();
             int dup = Fds.dup(number);
             a[0].close(); // no EPOLL_CTL_DEL; the dup keeps the description registered

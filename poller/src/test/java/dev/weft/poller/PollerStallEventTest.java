@@ -35,6 +35,7 @@ class PollerStallEventTest {
             recording.start();
             PollFile[] p = Fixtures.pair();
             Item item = poller.register(p[0]);
+            assertEquals(WaitResult.TIMED_OUT, item.awaitInput(1_000_000)); // arms input interest
             Thread pollerThread = poller.pollerThread(0);
             awaitWaiting(pollerThread);
             long spinNanos = TimeUnit.MILLISECONDS.toNanos(300);

@@ -219,6 +219,46 @@ class WaitTest {
         }
     }
 
+    /**
+     * A reader and a writer arming the same registration at once (two EPOLL_CTL_MODs): neither interest is lost,
+     * so both wake. Many rounds, a fresh registration each.
+     * <pre>
+     *   reader: awaitInput  -> MOD(IN|RDHUP [|OUT])  -> park      main: (both parked) drain peer, write 1 byte
+     *   writer: awaitOutput -> MOD([IN|RDHUP|] OUT)  -> park      expect: both READY
+     * </pre>
+     */
+    @ParameterizedTest
+    @EnumSource(PollerMode.class)
+    void readerAndWriterArmingAtOnceBothWake(PollerMode mode) throws Exception {
+        try (Poller poller = open(mode)) {
+            for (int round = 0; round < TestThreads.rounds(200); round++) {
+                PollFile[] p = Fixtures.pair();
+                Item item = poller.register(p[0]);
+                Fixtures.fill(p[0]);
+                try (TestThreads threads = new TestThreads()) {
+                    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                    var reader = threads.call("reader", () -> {
+                        start.await();
+                        return item.awaitInput(TimeUnit.SECONDS.toNanos(20));
+                    });
+                    var writer = threads.call("writer", () -> {
+                        start.await();
+                        return item.awaitOutput(TimeUnit.SECONDS.toNanos(20));
+                    });
+                    TestThreads.awaitParked(reader.thread, item);
+                    TestThreads.awaitParked(writer.thread, item);
+                    assertTrue(Fixtures.drain(p[1]) > 0);
+                    Fixtures.send(p[1], 1);
+                    reader.thread.join();
+                    writer.thread.join();
+                    assertEquals(WaitResult.READY, reader.value, "round " + round);
+                    assertEquals(WaitResult.READY, writer.value, "round " + round);
+                }
+                Fixtures.closeAll(p);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(PollerMode.class)
     void zeroOrNegativeTimeoutIsRejected(PollerMode mode) throws Exception {
