@@ -8,7 +8,6 @@ import dev.weft.poller.WaitResult;
 import dev.weft.poller.sys.Errno;
 import dev.weft.poller.sys.ErrnoException;
 import java.lang.System.Logger.Level;
-import java.util.function.IntConsumer;
 
 /**
  * One accepting virtual thread on one listener's item. Accepts until the listener closes; hands each new fd to
@@ -17,7 +16,12 @@ import java.util.function.IntConsumer;
  * existing connections served, and resumes when accept succeeds again — as nginx, Tomcat and libuv do.
  *
  * <pre>
- * Threading: run() is the acceptor thread's body; every field below is touched only by that thread.
+ * Each accepted connection gets a new virtual thread — or, with serveOnAcceptor, is served right here until it
+ * would first block; then a replacement acceptor thread takes over the accept loop and this thread carries on
+ * as the connection's (see Connection.beforeFirstBlock).
+ *
+ * Threading: run() is the body of the current acceptor thread, {@code owner}; backoffNanos is touched only by
+ * it (a hand-off passes it on through Thread.start). owner: volatile, written by the thread handing off.
  * </pre>
  */
 final class Acceptor implements Runnable {
@@ -25,15 +29,49 @@ final class Acceptor implements Runnable {
     private static final long FIRST_BACKOFF_NANOS = 5_000_000L;
     private static final long MAX_BACKOFF_NANOS = 1_000_000_000L;
 
+    /** What the acceptor does with an accepted fd. */
+    interface Admission {
+        /** Registers and counts the connection; null when it was refused (cap, shutdown) and closed. */
+        Connection admit(int fd);
+
+        /** Serves it to the end on the calling thread. */
+        void serve(Connection connection);
+
+        /** Serve on the accepting thread first (else: a new virtual thread per connection at once). */
+        boolean serveOnAcceptor();
+    }
+
+    private final String name;
     private final Item listener;
-    private final IntConsumer admit;
+    private final Admission admission;
     private final ServerMetrics metrics;
+    private volatile Thread owner;
     private long backoffNanos; // 0 outside an episode
 
-    Acceptor(Item listener, IntConsumer admit, ServerMetrics metrics) {
+    Acceptor(String name, Item listener, Admission admission, ServerMetrics metrics) {
+        this.name = name;
         this.listener = listener;
-        this.admit = admit;
+        this.admission = admission;
         this.metrics = metrics;
+    }
+
+    /** Starts (or, from a connection about to block, restarts) the accept loop on a new virtual thread. */
+    void start() {
+        Thread t = Thread.ofVirtual().name(name).unstarted(this);
+        owner = t;
+        t.start();
+    }
+
+    /** Waits for the accept loop to end (following hand-offs), at most {@code millis} per thread. */
+    void awaitStopped(long millis) throws InterruptedException {
+        for (Thread t = owner; ; ) {
+            t.join(millis);
+            Thread now = owner;
+            if (now == t) {
+                return;
+            }
+            t = now;
+        }
     }
 
     @Override
@@ -57,7 +95,19 @@ final class Acceptor implements Runnable {
                 LOG.log(Level.INFO, "accept resumed on fd " + listener.file().fd());
                 backoffNanos = 0;
             }
-            admit.accept(fd);
+            Connection connection = admission.admit(fd);
+            if (connection == null) {
+                continue;
+            }
+            if (!admission.serveOnAcceptor()) {
+                Thread.ofVirtual().name("weft-conn-", fd).start(() -> admission.serve(connection));
+                continue;
+            }
+            connection.beforeFirstBlock(this::start); // hand the accept loop to a new thread, once
+            admission.serve(connection);
+            if (owner != Thread.currentThread()) {
+                return; // handed off: this thread was the connection's from its first park on
+            }
         }
     }
 

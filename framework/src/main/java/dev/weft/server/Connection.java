@@ -6,6 +6,7 @@ import dev.weft.poller.Item;
 import dev.weft.poller.PollFile;
 import dev.weft.poller.SetClosedException;
 import dev.weft.poller.WaitResult;
+import dev.weft.poller.sys.Errno;
 import dev.weft.poller.sys.Sockets;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +42,7 @@ public final class Connection implements AutoCloseable {
     private boolean exchangeStarted; // handler thread only: input arrived since the last write
     private long bytesIn;            // handler thread only
     private long bytesOut;           // handler thread only
+    private Runnable beforeFirstBlock; // handler thread only: the acceptor's hand-off, run once before a park
     private InputStream input;       // handler thread only, lazily
     private OutputStream output;     // handler thread only, lazily
 
@@ -81,7 +83,11 @@ public final class Connection implements AutoCloseable {
     }
 
     private int read(MemorySegment dst, long timeoutNanos) throws IOException {
-        long n = BlockingIo.read(item, dst, timeoutNanos);
+        long n = beforeFirstBlock == null ? BlockingIo.read(item, dst, timeoutNanos) : BlockingIo.tryRead(item, dst);
+        if (n == Errno.WOULD_BLOCK) {
+            handOff();
+            n = BlockingIo.read(item, dst, timeoutNanos);
+        }
         if (n == 0) {
             return -1;
         }
@@ -96,6 +102,7 @@ public final class Connection implements AutoCloseable {
      * touching any buffer: the way to keep an idle connection small.
      */
     public void awaitReadable() throws IOException {
+        handOff();
         WaitResult result = item.awaitInput(readTimeoutNanos());
         switch (result) {
             case READY -> { }
@@ -120,7 +127,17 @@ public final class Connection implements AutoCloseable {
     }
 
     private void write(MemorySegment src) throws IOException {
-        BlockingIo.write(item, src, config.writeTimeout().toNanos());
+        MemorySegment rest = src;
+        if (beforeFirstBlock != null) {
+            long n = BlockingIo.tryWrite(item, src);
+            rest = src.asSlice(Math.max(0, n));
+            if (rest.byteSize() > 0) {
+                handOff();
+            }
+        }
+        if (rest.byteSize() > 0) {
+            BlockingIo.write(item, rest, config.writeTimeout().toNanos());
+        }
         exchangeStarted = false;
         bytesOut += src.byteSize();
         metrics.bytesOut(src.byteSize());
@@ -174,6 +191,24 @@ public final class Connection implements AutoCloseable {
             return peer ? Sockets.peerAddress(file.fd()) : Sockets.localAddress(file.fd());
         } finally {
             file.unpin();
+        }
+    }
+
+    /**
+     * Serves this connection on its accepting thread until it would first block: {@code handOff} then runs once,
+     * just before the first park (it starts a replacement acceptor). A connection-per-request exchange whose
+     * request is already there and whose response fits the socket buffer never blocks: no thread start, no
+     * carrier wake-up for it (../shared/notes/connection-cost.md, its best variant).
+     */
+    void beforeFirstBlock(Runnable handOff) {
+        this.beforeFirstBlock = handOff;
+    }
+
+    private void handOff() {
+        Runnable r = beforeFirstBlock;
+        if (r != null) {
+            beforeFirstBlock = null;
+            r.run();
         }
     }
 

@@ -21,7 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The virtual-thread TCP server: accepting virtual threads (one SO_REUSEPORT listener each, or one shared
- * listener: {@link AcceptMode}), and one virtual thread per connection, all parked on a weft {@link Poller}.
+ * listener: {@link AcceptMode}), and one virtual thread per connection, all parked on a weft {@link Poller}
+ * (with {@code serveOnAcceptor}, a connection starts on the thread that accepted it: see Acceptor).
  *
  * <pre>
  * Locking and lifetime
@@ -47,7 +48,7 @@ public final class Server implements AutoCloseable {
     private final ServerMetrics metrics = new ServerMetrics();
     private final Poller poller;
     private final List<PollFile> listeners = new ArrayList<>();
-    private final List<Thread> acceptors = new ArrayList<>();
+    private final List<Acceptor> acceptors = new ArrayList<>();
     private final InetSocketAddress boundAddress;
     private final AtomicInteger active = new AtomicInteger();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -79,15 +80,14 @@ public final class Server implements AutoCloseable {
             for (int i = 0; i < config.acceptors(); i++) {
                 PollFile listener = listeners.get(i % listeners.size());
                 Item item = poller.register(listener, i % poller.setCount()); // shared: one item per set
-                acceptors.add(Thread.ofVirtual().name("weft-acceptor-" + i)
-                        .unstarted(new Acceptor(item, this::admit, metrics)));
+                acceptors.add(new Acceptor("weft-acceptor-" + i, item, admission, metrics));
             }
         } catch (IOException | RuntimeException e) {
             listeners.forEach(PollFile::close);
             poller.close();
             throw e;
         }
-        acceptors.forEach(Thread::start);
+        acceptors.forEach(Acceptor::start);
     }
 
     /** Starts a server; it is accepting when this returns. */
@@ -125,12 +125,12 @@ public final class Server implements AutoCloseable {
      * byte) and counted as rejected; otherwise it is registered once, here, and served on a new virtual thread.
      * Per-connection registration pattern (../shared/seed): one EPOLL_CTL_ADD now, no EPOLL_CTL_DEL ever.
      */
-    private void admit(int fd) {
+    private Connection admit(int fd) {
         PollFile file = PollFile.ofNonBlocking(fd);
         if (stopping || !reserveSlot()) {
             metrics.rejected(); // counted before the close the client observes
             file.close();
-            return;
+            return null;
         }
         Connection connection;
         try {
@@ -139,13 +139,30 @@ public final class Server implements AutoCloseable {
             file.close();
             releaseSlot();
             LOG.log(Level.WARNING, "could not register an accepted connection: " + e);
-            return;
+            return null;
         }
         metrics.accepted();
         connections.add(connection);
-        Thread.ofVirtual().name("weft-conn-", fd).start(() -> serve(connection));
         ConnectionEvents.accepted(fd, active.get());
+        return connection;
     }
+
+    private final Acceptor.Admission admission = new Acceptor.Admission() {
+        @Override
+        public Connection admit(int fd) {
+            return Server.this.admit(fd);
+        }
+
+        @Override
+        public void serve(Connection connection) {
+            Server.this.serve(connection);
+        }
+
+        @Override
+        public boolean serveOnAcceptor() {
+            return config.serveOnAcceptor();
+        }
+    };
 
     private boolean reserveSlot() {
         for (;;) {
@@ -215,7 +232,7 @@ public final class Server implements AutoCloseable {
             stopping = true;
             listeners.forEach(PollFile::close);
             listeners.clear();
-            acceptors.forEach(Server::joinUninterruptibly);
+            acceptors.forEach(Server::awaitStoppedUninterruptibly);
             if (!awaitDrained(grace)) {
                 connections.forEach(Connection::close);
                 if (!awaitDrained(HANDLER_EXIT_WAIT)) {
@@ -248,11 +265,11 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private static void joinUninterruptibly(Thread t) {
+    private static void awaitStoppedUninterruptibly(Acceptor acceptor) {
         boolean interrupted = false;
         while (true) {
             try {
-                t.join(TimeUnit.SECONDS.toMillis(30));
+                acceptor.awaitStopped(TimeUnit.SECONDS.toMillis(30));
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;

@@ -25,6 +25,7 @@ public final class ServerBuilder {
     private Duration readTimeout = defaults.readTimeout();
     private Duration writeTimeout = defaults.writeTimeout();
     private Duration shutdownGrace = defaults.shutdownGrace();
+    private boolean serveOnAcceptor = defaults.serveOnAcceptor();
 
     ServerBuilder() {}
 
@@ -96,6 +97,12 @@ public final class ServerBuilder {
         return this;
     }
 
+    /** See {@link ServerConfig#serveOnAcceptor()}: for handlers that block on nothing but their connection. */
+    public ServerBuilder serveOnAcceptor(boolean value) {
+        serveOnAcceptor = value;
+        return this;
+    }
+
     /** The configuration so far, validated. */
     public ServerConfig config() {
         if (host == null) {
@@ -103,7 +110,7 @@ public final class ServerBuilder {
         }
         return new ServerConfig(new InetSocketAddress(host, port), acceptors, acceptMode, pollerSets, pollerMode,
                 backlog,
-                deferAccept, maxConnections, idleTimeout, readTimeout, writeTimeout, shutdownGrace);
+                deferAccept, maxConnections, idleTimeout, readTimeout, writeTimeout, shutdownGrace, serveOnAcceptor);
     }
 
     public Server start(ConnectionHandler handler) throws IOException {

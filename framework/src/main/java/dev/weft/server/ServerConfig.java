@@ -25,11 +25,17 @@ import java.time.Duration;
  * @param readTimeout      how long a read may wait once input has started arriving (mid-exchange). Default 30 s.
  * @param writeTimeout     how long a write may wait for a peer that does not read. Default 30 s.
  * @param shutdownGrace    how long {@link Server#close()} lets open connections finish. Default 10 s.
+ * @param serveOnAcceptor  serve each connection on the thread that accepted it until it would first wait on the
+ *                         connection, then hand the accept loop to a new thread. Saves a thread start and a
+ *                         carrier wake-up per connection-per-request exchange; but a handler that blocks on
+ *                         anything else (a lock, another service) holds up accepting on its listener meanwhile.
+ *                         For handlers that only compute and do I/O on their connection. Default false.
  */
 public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode acceptMode, int pollerSets,
                            PollerMode pollerMode,
                            int backlog, boolean deferAccept, int maxConnections, Duration idleTimeout,
-                           Duration readTimeout, Duration writeTimeout, Duration shutdownGrace) {
+                           Duration readTimeout, Duration writeTimeout, Duration shutdownGrace,
+                           boolean serveOnAcceptor) {
     public static final int DEFAULT_PORT = 8080;
 
     public ServerConfig {
@@ -65,7 +71,7 @@ public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode 
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), cores,
                 AcceptMode.REUSEPORT, cores, PollerMode.VIRTUAL, 1024, true, 10_000, Duration.ofSeconds(60), Duration.ofSeconds(30),
-                Duration.ofSeconds(30), Duration.ofSeconds(10));
+                Duration.ofSeconds(30), Duration.ofSeconds(10), false);
     }
 
     private static void positive(String name, int value, int max) {

@@ -9,10 +9,10 @@ final class ServerModes {
     private ServerModes() {}
 
     record Mode(String name, int acceptors, AcceptMode acceptMode, int pollerSets, PollerMode pollerMode,
-                boolean deferAccept) {
+                boolean deferAccept, boolean serveOnAcceptor) {
         ServerBuilder builder() {
             return Server.builder().port(0).acceptors(acceptors).acceptMode(acceptMode).pollerSets(pollerSets)
-                    .pollerMode(pollerMode).deferAccept(deferAccept);
+                    .pollerMode(pollerMode).deferAccept(deferAccept).serveOnAcceptor(serveOnAcceptor);
         }
 
         @Override
@@ -23,13 +23,16 @@ final class ServerModes {
 
     static Stream<Arguments> all() {
         return Stream.of(
-                new Mode("1 acceptor, 1 set, virtual poller", 1, AcceptMode.REUSEPORT, 1, PollerMode.VIRTUAL, true),
+                new Mode("1 acceptor, 1 set, virtual poller", 1, AcceptMode.REUSEPORT, 1, PollerMode.VIRTUAL, true,
+                        false),
                 new Mode("2 reuseport acceptors, 2 sets, virtual poller", 2, AcceptMode.REUSEPORT, 2,
-                        PollerMode.VIRTUAL, true),
+                        PollerMode.VIRTUAL, true, false),
                 new Mode("2 acceptors on a shared listener, 2 sets, virtual poller", 2, AcceptMode.SHARED_LISTENER, 2,
-                        PollerMode.VIRTUAL, true),
+                        PollerMode.VIRTUAL, true, false),
                 new Mode("2 reuseport acceptors, 2 sets, platform poller, no defer-accept", 2, AcceptMode.REUSEPORT,
-                        2, PollerMode.PLATFORM, false))
+                        2, PollerMode.PLATFORM, false, false),
+                new Mode("2 reuseport acceptors, 2 sets, virtual poller, served on the acceptor", 2,
+                        AcceptMode.REUSEPORT, 2, PollerMode.VIRTUAL, true, true))
                 .map(Arguments::of);
     }
 }

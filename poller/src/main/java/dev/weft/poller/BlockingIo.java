@@ -30,18 +30,33 @@ public final class BlockingIo {
     public static long read(Item item, MemorySegment dst, long timeoutNanos) throws IOException {
         long deadline = deadline(timeoutNanos);
         for (;;) {
-            PollFile file = item.file();
-            file.pinOrThrow();
-            long n;
-            try {
-                n = Fds.read(file.fd(), dst);
-            } finally {
-                file.unpin();
-            }
+            long n = tryRead(item, dst);
             if (n != Errno.WOULD_BLOCK) {
                 return n;
             }
             check(item, deadline == 0 ? item.awaitInput() : item.awaitInput(remaining(deadline)));
+        }
+    }
+
+    /** One non-blocking read attempt: the byte count, 0 at end of stream, or {@link Errno#WOULD_BLOCK}. */
+    public static long tryRead(Item item, MemorySegment dst) throws IOException {
+        PollFile file = item.file();
+        file.pinOrThrow();
+        try {
+            return Fds.read(file.fd(), dst);
+        } finally {
+            file.unpin();
+        }
+    }
+
+    /** One non-blocking write attempt: the bytes written (maybe fewer than asked), or {@link Errno#WOULD_BLOCK}. */
+    public static long tryWrite(Item item, MemorySegment src) throws IOException {
+        PollFile file = item.file();
+        file.pinOrThrow();
+        try {
+            return Fds.write(file.fd(), src);
+        } finally {
+            file.unpin();
         }
     }
 
@@ -50,14 +65,7 @@ public final class BlockingIo {
         long deadline = deadline(timeoutNanos);
         long offset = 0;
         while (offset < src.byteSize()) {
-            PollFile file = item.file();
-            file.pinOrThrow();
-            long n;
-            try {
-                n = Fds.write(file.fd(), src.asSlice(offset));
-            } finally {
-                file.unpin();
-            }
+            long n = tryWrite(item, src.asSlice(offset));
             if (n == Errno.WOULD_BLOCK) {
                 check(item, deadline == 0 ? item.awaitOutput() : item.awaitOutput(remaining(deadline)));
             } else {
