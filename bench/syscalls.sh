@@ -4,7 +4,7 @@
 # For each server: start it, warm it up (3×N round trips), attach `strace -f -c` to every thread, run N
 # sequential round trips (connect, GET with Connection: close, read to EOF, close) from one Python client,
 # detach, and divide each syscall count by N. Loopback only; every server is stopped by its pid.
-# Another server plugs in as one more line in SERVERS: "name|main class|port".
+# Another server plugs in as one more line in SERVERS: "name|main class|port [arguments]".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}
@@ -12,6 +12,7 @@ JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 CP=sample-http/target/classes:framework/target/classes:poller/target/classes
 SERVERS=(
   "weft HelloService|dev.weft.sample.HelloService|8093"
+  "weft HelloService, serveOnAcceptor|dev.weft.sample.HelloService|8095 --serve-on-acceptor"
   "JDK httpserver, virtual threads|dev.weft.sample.JdkHelloService|8094"
 )
 CLIENT='
@@ -30,8 +31,9 @@ for i in range(n):
 '
 out=$(mktemp -d)
 for entry in "${SERVERS[@]}"; do
-  IFS='|' read -r name main port <<< "$entry"
-  "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" "$main" "$port" > "$out/server.log" 2>&1 &
+  IFS='|' read -r name main args <<< "$entry"
+  port=${args%% *}
+  "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" "$main" $args > "$out/server.log" 2>&1 &
   pid=$!
   for i in $(seq 1 100); do grep -q "http://" "$out/server.log" && break; sleep 0.1; done
   python3 -c "$CLIENT" $((3 * N)) "$port"
