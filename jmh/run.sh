@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs weft's JMH suite. MODE=quick (default, ~4 min on 2 cores: for before/after comparisons of a poller
-# change) or MODE=full (more forks and iterations, for docs/benchmarks.md). Results: jmh/target/jmh-*.txt
+# Runs weft's JMH suite. MODE=quick (default, ~2 min on 2 cores: for before/after comparisons of a poller
+# change) or MODE=full (more forks and iterations, for docs/benchmarks.md). BENCHES picks some of:
+# release pingpong timeouts register-close (default: all). Results: jmh/target/jmh-*.txt
 #   ./mvnw -B -ntp -q package -DskipTests -pl jmh -am && jmh/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,10 +15,20 @@ esac
 JVM_ARGS="-jvmArgsAppend --enable-native-access=ALL-UNNAMED"
 run() { local name=$1; shift; "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" "${OPTS[@]}" $JVM_ARGS "$@" \
           -rf text -rff "jmh/target/jmh-$name.txt" > "jmh/target/jmh-$name.log" 2>&1; cat "jmh/target/jmh-$name.txt"; }
-for t in 1 2 4 8; do
-  echo "== release path, $t threads"; run "release-t$t" ReleasePathBenchmark -t "$t"
-done
-echo "== park/unpark round trip";      run pingpong "PingPongBenchmark" -p timeout=none
-echo "== timeout cost (weft, virtual echo)"; run timeouts "PingPongBenchmark" -p io=weft -p echoThread=virtual \
-                                            -p timeout=none,100ms,10s
-echo "== register + close";            run register-close RegisterCloseBenchmark
+BENCHES=${BENCHES:-release pingpong timeouts register-close}
+want() { [[ " $BENCHES " == *" $1 "* ]]; }
+if want release; then
+  for t in 1 2 4 8; do
+    echo "== release path, $t threads"; run "release-t$t" ReleasePathBenchmark -t "$t"
+  done
+fi
+if want pingpong; then
+  echo "== park/unpark round trip"; run pingpong "PingPongBenchmark" -p timeout=none
+fi
+if want timeouts; then
+  echo "== timeout cost (weft, virtual threads)"
+  run timeouts "PingPongBenchmark" -p io=weft -p threads=virtual -p timeout=none,100ms,10s
+fi
+if want register-close; then
+  echo "== register + close"; run register-close RegisterCloseBenchmark
+fi

@@ -22,11 +22,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A one-byte ping-pong over a loopback TCP connection: the benchmark thread sends a byte and waits for it to come
- * back from an echo thread that blocks in read. "weft": both ends use weft (BlockingIo: park on EAGAIN, unparked
- * by weft's poller); "jdk": both ends use SocketChannel in blocking mode (on a virtual thread that is the JDK's
- * built-in poller). The echo thread is virtual or platform. {@code timeout} (weft only) sets the read/write
- * timeout of every wait: none, 100 ms (LockSupport.parkNanos) or 10 s (weft's sweeper).
+ * A one-byte ping-pong over a loopback TCP connection between two threads of the same kind (both virtual, or both
+ * platform), each blocking in read until the other's byte arrives. "weft": both ends use weft (BlockingIo: park on
+ * EAGAIN, unparked by weft's poller); "jdk": both use SocketChannel in blocking mode (a virtual thread parks on
+ * the JDK's built-in poller; a platform thread blocks in the kernel). One op = 1,000 round trips run by a client
+ * thread of that kind (so the JMH thread's own kind does not count); scores are per round trip.
+ * {@code timeout} (weft only) sets the timeout of every wait: none, 100 ms (parkNanos) or 10 s (weft's sweeper).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,7 +37,7 @@ public class PingPongBenchmark {
     public String io;
 
     @Param({"virtual", "platform"})
-    public String echoThread;
+    public String threads;
 
     @Param({"none"})
     public String timeout;
@@ -59,7 +60,7 @@ public class PingPongBenchmark {
             default -> BlockingIo.NO_TIMEOUT;
         };
         Runnable loop = io.equals("weft") ? openWeft() : openJdk();
-        echo = (echoThread.equals("virtual") ? Thread.ofVirtual() : Thread.ofPlatform().daemon()).start(loop);
+        echo = builder().start(loop);
     }
 
     private Runnable openWeft() throws IOException {
@@ -126,8 +127,33 @@ public class PingPongBenchmark {
         }
     }
 
+    private Thread.Builder builder() {
+        return threads.equals("virtual") ? Thread.ofVirtual() : Thread.ofPlatform().daemon();
+    }
+
+    static final int ROUND_TRIPS = 1_000;
+
+    /** 1,000 round trips on a client thread of the chosen kind; JMH reports the time per round trip. */
     @Benchmark
-    public void roundTrip() throws IOException {
+    @org.openjdk.jmh.annotations.OperationsPerInvocation(ROUND_TRIPS)
+    public void roundTrip() throws Exception {
+        IOException[] failure = new IOException[1];
+        Thread client = builder().start(() -> {
+            try {
+                for (int i = 0; i < ROUND_TRIPS; i++) {
+                    roundTripOnce();
+                }
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+        });
+        client.join();
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    private void roundTripOnce() throws IOException {
         if (clientItem != null) {
             BlockingIo.write(clientItem, one, timeoutNanos);
             if (BlockingIo.read(clientItem, one, timeoutNanos) != 1) {
