@@ -5,7 +5,7 @@
 #   ./mvnw -B -ntp -q package -DskipTests -pl jmh -am && jmh/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+JAVA=${JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}
 JAR=jmh/target/benchmarks.jar
 case "${MODE:-quick}" in
   quick) OPTS=(-f 1 -wi 2 -w 1s -i 3 -r 1s) ;;

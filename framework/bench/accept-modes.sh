@@ -4,7 +4,7 @@
 # Alternates accept modes; server pinned to CPU 1, h2load to CPU 0; prints server CPU-µs per connection.
 set -u
 cd "$(dirname "$0")/../.."
-J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+J=${JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}
 CP=framework/target/test-classes:framework/target/classes:poller/target/classes
 N=${N:-20000}
 cpu_ticks() { awk '{print $14+$15}' /proc/$1/stat; }

@@ -4,7 +4,7 @@
 # Needs wrk and taskset. Server on CPU 1, wrk on CPU 0; loopback only; stops its server by pid.
 set -u
 cd "$(dirname "$0")/../.."
-J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+J=${JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}
 CP=sample-http/target/classes:framework/target/classes:poller/target/classes
 PORT=8091
 DURATION=${DURATION:-5s}
