@@ -102,7 +102,8 @@ public final class Connection implements AutoCloseable {
      * touching any buffer: the way to keep an idle connection small.
      */
     public void awaitReadable() throws IOException {
-        handOff();
+        handOff(); // it cannot tell without reading whether input is there: with serveOnAcceptor, a handler that
+                   // waits before it reads hands the accept loop over at once (correct, just no saving)
         WaitResult result = item.awaitInput(readTimeoutNanos());
         switch (result) {
             case READY -> { }
