@@ -28,6 +28,7 @@ final class ChunkedDecoder {
     private int lineLength;
     private long remaining;      // bytes left in the current chunk's data
     private long total;          // body bytes so far
+    private long framingBytes;   // size lines (extensions included) so far
     private int trailerBytes;
 
     ChunkedDecoder(long maxBodyBytes, int maxTrailerBytes) {
@@ -107,6 +108,12 @@ final class ChunkedDecoder {
     }
 
     private void sizeLine(int length) throws HttpException {
+        framingBytes += length + 2;
+        if (framingBytes > Math.max(maxBodyBytes, MAX_LINE_BYTES)) {
+            // Tiny chunks with long extensions would make the body's wire size unbounded while its data stays
+            // under the limit; the framing may not outweigh the limit either.
+            throw new HttpException(413, "chunked framing larger than the body limit");
+        }
         int i = 0;
         long size = 0;
         while (i < length && hex(line[i]) >= 0) {

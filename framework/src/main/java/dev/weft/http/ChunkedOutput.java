@@ -46,10 +46,6 @@ final class ChunkedOutput extends OutputStream {
         connection.write(chunk, 0, chunk.length);
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     @Override
     public void close() throws IOException {
         if (closed) {

@@ -24,6 +24,7 @@ final class Http1Connection {
     private final InputBuffer in;
     private final HeadParser parser;
     private final long idleNanos; // the wait for the first byte of a request: the server's idle timeout
+    private Response current;     // the response of the exchange in progress, once there is one
 
     Http1Connection(Connection connection, Router router, HttpLimits limits, JsonWriter json, long idleNanos) {
         this.connection = connection;
@@ -41,14 +42,19 @@ final class Http1Connection {
                 // next request on the same connection
             }
         } catch (HttpException e) {
-            reject(e.status(), e.getMessage());
+            reject(e.status(), e.getMessage()); // only ever thrown before the exchange has a response
         } catch (RequestBody.BadBodyException e) {
-            reject(e.cause.status(), e.getMessage());
+            if (current != null && current.isCommitted()) {
+                closeGently(); // a response is out (or under way): an error now would answer the wrong request
+            } else {
+                reject(e.cause.status(), e.getMessage());
+            }
         }
     }
 
     /** One request and its response; false when the connection is done. */
     private boolean exchange() throws IOException, HttpException {
+        current = null;
         RequestHead head = readHead();
         if (head == null) {
             return false; // the client closed between requests, or stayed idle too long
@@ -59,8 +65,10 @@ final class Http1Connection {
         }
         boolean expectContinue = expectsContinue(head, framing);
         RequestBody body = new RequestBody(in, connection, framing, limits, expectContinue);
+        long drainBudget = limits.errorDrainBytes();
         Response response = new Response(connection, head.method().equals("HEAD"), head.minorVersion(),
-                keepAlive(head), json);
+                keepAlive(head), json, () -> body.drainable(drainBudget));
+        current = response;
         Request request = new Request(head, body);
         if (head.path().equals("*")) {
             response.header("Allow", String.join(", ", router.allMethods())).status(204).send();
@@ -69,8 +77,13 @@ final class Http1Connection {
         }
         response.finish();
         // Keep the connection only if the framing of what follows is certain: the body fully consumed.
-        boolean reusable = response.keepAlive() && body.drain(limits.errorDrainBytes());
-        return reusable;
+        if (response.keepAlive() && body.drain(limits.errorDrainBytes())) {
+            return true;
+        }
+        if (!body.fullyRead()) {
+            closeGently(); // unread input would turn our close into a reset that can cut the response short
+        }
+        return false;
     }
 
     private void route(Request request, Response response) throws IOException {
@@ -78,13 +91,20 @@ final class Http1Connection {
             router.handle(request, response);
         } catch (RequestBody.BadBodyException | SocketTimeoutException e) {
             throw e; // the connection itself is broken: handled by serve()/the server
+        } catch (HttpException e) {
+            answer(response, e.status(), e); // e.g. a malformed percent-encoding in the path: 400, connection kept
         } catch (Exception e) {
-            if (response.isCommitted()) {
-                throw new IOException("handler failed after the response began", e); // cannot be answered now
-            }
             int status = router.errorStatus(e);
-            response.status(status).send(Status.reason(status) + "\n");
+            answer(response, status >= 400 && status <= 599 ? status : 500, e);
         }
+    }
+
+    private static void answer(Response response, int status, Exception cause) throws IOException {
+        if (response.isCommitted()) {
+            throw new IOException("handler failed after the response began", cause); // cannot be answered now
+        }
+        response.resetForError();
+        response.status(status).send(Status.reason(status) + "\n");
     }
 
     /** Reads until a whole head is buffered; null when the connection ended cleanly before one began. */
@@ -156,6 +176,11 @@ final class Http1Connection {
         out[h.length + date.length + 1] = '\n';
         System.arraycopy(body, 0, out, h.length + date.length + 2, body.length);
         connection.write(out, 0, out.length);
+        closeGently();
+    }
+
+    /** Staged close: send FIN, read and discard a little input (bounded), so the client sees no reset. */
+    private void closeGently() throws IOException {
         connection.shutdownOutput();
         drainBriefly();
     }

@@ -24,12 +24,16 @@ final class PathPattern {
         }
     }
 
-    /** The parameters when {@code path} matches, else null. */
-    Map<String, String> match(String path) {
-        if (!path.startsWith("/")) {
+    /** A path split into its segments, once per request (what {@link #match} takes). */
+    static String[] segments(String path) {
+        return path.startsWith("/") ? path.substring(1).split("/", -1) : null;
+    }
+
+    /** The parameters when the path's {@code parts} match, else null. */
+    Map<String, String> match(String[] parts) throws HttpException {
+        if (parts == null) {
             return null;
         }
-        String[] parts = path.substring(1).split("/", -1);
         boolean rest = segments[segments.length - 1].equals("*");
         int fixed = rest ? segments.length - 1 : segments.length;
         if (rest ? parts.length < fixed : parts.length != fixed) {
@@ -45,7 +49,7 @@ final class PathPattern {
                 if (params == null) {
                     params = new HashMap<>(4);
                 }
-                params.put(seg.substring(1, seg.length() - 1), Request.decode(parts[i]));
+                params.put(seg.substring(1, seg.length() - 1), Request.decodePathSegment(parts[i]));
             } else if (!seg.equals(parts[i])) {
                 return null;
             }

@@ -86,7 +86,32 @@ public final class Request {
         return new String(bodyBytes(), StandardCharsets.UTF_8);
     }
 
+    /** Query decoding (application/x-www-form-urlencoded: '+' is a space). */
     static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    /** Path-segment decoding (RFC 3986 §2.1: %XX only; '+' stays '+'); a malformed escape is a 400. */
+    static String decodePathSegment(String s) throws HttpException {
+        int percent = s.indexOf('%');
+        if (percent < 0) {
+            return s;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '%') {
+                out.write(c); // the request-target is visible ASCII only (checked by the parser)
+                continue;
+            }
+            int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+            int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
+            if (hi < 0 || lo < 0) {
+                throw HttpException.badRequest("malformed percent-encoding in the path");
+            }
+            out.write(hi * 16 + lo);
+            i += 2;
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -20,6 +20,8 @@ final class RequestBody extends InputStream {
     private final ChunkedDecoder chunked;   // chunked framing, else null
     private boolean expectContinue;         // 100 Continue still to send before the first read
     private boolean touched;                // the handler read (some of) the body
+    private BadBodyException failure;       // the framing broke mid-body: nothing after it can be trusted
+    private long wireBytes;                 // bytes taken from the input for this body, framing included
 
     RequestBody(InputBuffer in, Connection connection, Framing framing, HttpLimits limits, boolean expectContinue) {
         this.in = in;
@@ -28,14 +30,6 @@ final class RequestBody extends InputStream {
         this.remaining = framing.chunked() ? 0 : framing.length();
         this.chunked = framing.chunked() ? new ChunkedDecoder(limits.maxBodyBytes(), limits.maxHeaderBytes()) : null;
         this.expectContinue = expectContinue;
-    }
-
-    boolean isEmpty() {
-        return chunked == null && remaining == 0;
-    }
-
-    boolean touched() {
-        return touched;
     }
 
     boolean fullyRead() {
@@ -55,6 +49,9 @@ final class RequestBody extends InputStream {
             return 0;
         }
         touched = true;
+        if (failure != null) {
+            throw failure; // a broken body stays broken: its decoder state cannot be resumed
+        }
         if (fullyRead()) {
             return -1;
         }
@@ -70,6 +67,7 @@ final class RequestBody extends InputStream {
         System.arraycopy(in.buf, in.start, b, off, n);
         in.start += n;
         remaining -= n;
+        wireBytes += n;
         return n;
     }
 
@@ -81,14 +79,17 @@ final class RequestBody extends InputStream {
             }
             // Framing bytes are consumed too, so giving the decoder at most len input bytes bounds its output.
             int end = (int) Math.min(in.end, (long) in.start + len - produced[0]);
+            int from = in.start;
             try {
                 in.start = chunked.decode(in.buf, in.start, end, (src, s, n) -> {
                     System.arraycopy(src, s, b, off + produced[0], n);
                     produced[0] += n;
                 });
             } catch (HttpException e) {
-                throw new BadBodyException(e);
+                failure = new BadBodyException(e);
+                throw failure;
             }
+            wireBytes += in.start - from;
         }
         return produced[0] == 0 ? -1 : produced[0];
     }
@@ -106,22 +107,42 @@ final class RequestBody extends InputStream {
         }
     }
 
-    /** Reads and discards what the handler left, up to {@code maxBytes}; false when more remained. */
+    /**
+     * Whether what the handler left could be read and discarded within {@code maxBytes} of input: not after a
+     * framing error, not while the client still waits for 100 Continue, not when a Content-Length says more.
+     */
+    boolean drainable(long maxBytes) {
+        if (fullyRead()) {
+            return true;
+        }
+        if (failure != null || (expectContinue && !touched)) {
+            return false;
+        }
+        return chunked != null || remaining <= maxBytes;
+    }
+
+    /**
+     * Reads and discards what the handler left, taking at most {@code maxBytes} of input (framing included).
+     * False when the body could not be finished — too much, broken framing, or the client went away — so the
+     * connection must not carry another request. Never throws for the body's own faults.
+     */
     boolean drain(long maxBytes) throws IOException {
-        if (expectContinue && !touched) {
-            return false; // the client is waiting for 100 Continue; the response ends the exchange, then close
+        if (fullyRead()) {
+            return true;
+        }
+        if (!drainable(maxBytes)) {
+            return false;
         }
         byte[] sink = new byte[8192];
-        long drained = 0;
-        while (!fullyRead()) {
-            if (drained > maxBytes) {
-                return false;
+        long limit = wireBytes + maxBytes;
+        try {
+            while (!fullyRead()) {
+                if (wireBytes > limit || read(sink, 0, sink.length) < 0) {
+                    return false;
+                }
             }
-            int n = read(sink, 0, sink.length);
-            if (n < 0) {
-                break;
-            }
-            drained += n;
+        } catch (BadBodyException | java.io.EOFException e) {
+            return false;
         }
         return true;
     }

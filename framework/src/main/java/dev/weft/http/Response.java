@@ -28,13 +28,15 @@ public final class Response {
     private int status = 200;
     private final List<String> fields = new ArrayList<>(4); // name, value, name, value...
     private boolean committed;          // the head has been written
-    private boolean finished;           // the whole response has been written
     private ChunkedOutput stream;       // non-null once streaming began
     private final JsonWriter json;      // the user's JSON library, or null
+    private final java.util.function.BooleanSupplier inputIntact; // can the connection read another request?
 
-    Response(Connection connection, boolean head, int minorVersion, boolean keepAlive, JsonWriter json) {
+    Response(Connection connection, boolean head, int minorVersion, boolean keepAlive, JsonWriter json,
+             java.util.function.BooleanSupplier inputIntact) {
         this.connection = connection;
         this.json = json;
+        this.inputIntact = inputIntact;
         this.head = head;
         this.minorVersion = minorVersion;
         this.keepAlive = keepAlive;
@@ -107,7 +109,6 @@ public final class Response {
         checkNotCommitted();
         byte[] headBytes = head(body.length, false);
         committed = true;
-        finished = true;
         boolean withBody = !head && status != 204 && status != 304;
         if (withBody && headBytes.length + body.length <= COALESCE_BYTES) {
             byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
@@ -144,14 +145,15 @@ public final class Response {
             return stream;
         }
         checkNotCommitted();
-        boolean chunked = minorVersion == 1;
-        if (!chunked) {
+        boolean noBody = head || status == 204 || status == 304; // RFC 9110 §6.4.1: no content, no framing
+        boolean chunked = minorVersion == 1 && !noBody;
+        if (minorVersion == 0 && !noBody) {
             keepAlive = false; // HTTP/1.0: the end of the body is the end of the connection
         }
-        byte[] headBytes = head(-1, chunked);
+        byte[] headBytes = head(noBody ? 0 : -1, chunked);
         connection.write(headBytes, 0, headBytes.length);
         committed = true;
-        stream = new ChunkedOutput(connection, chunked && !head, head);
+        stream = new ChunkedOutput(connection, chunked, noBody);
         return stream;
     }
 
@@ -159,17 +161,21 @@ public final class Response {
     void finish() throws IOException {
         if (stream != null) {
             stream.close();
-            finished = true;
         } else if (!committed) {
             send();
         }
     }
 
-    boolean isFinished() {
-        return finished || (stream != null && stream.isClosed());
+    /** For an error response replacing what a failed handler began: drops its fields (cookies, Location...). */
+    void resetForError() {
+        checkNotCommitted();
+        fields.clear();
     }
 
     private byte[] head(long contentLength, boolean chunked) {
+        if (keepAlive && !inputIntact.getAsBoolean()) {
+            keepAlive = false; // the request body will not be read to its end: this exchange ends the connection
+        }
         StringBuilder sb = new StringBuilder(128);
         sb.append(minorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ").append(status).append(' ')
                 .append(Status.reason(status)).append("\r\n");

@@ -58,9 +58,10 @@ final class Router {
 
     private void dispatch(Request request, Response response) throws Exception {
         String method = request.method().equals("HEAD") ? "GET" : request.method();
+        String[] parts = PathPattern.segments(request.path());
         Set<String> allowed = null;
         for (Route r : routes) {
-            Map<String, String> params = r.pattern().match(request.path());
+            Map<String, String> params = r.pattern().match(parts);
             if (params == null) {
                 continue;
             }

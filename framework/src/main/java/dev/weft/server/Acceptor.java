@@ -46,6 +46,7 @@ final class Acceptor implements Runnable {
     private final Admission admission;
     private final ServerMetrics metrics;
     private volatile Thread owner;
+    private volatile boolean loopEnded; // written once by the owner as the accept loop ends (not on hand-off)
     private long backoffNanos; // 0 outside an episode
 
     Acceptor(String name, Item listener, Admission admission, ServerMetrics metrics) {
@@ -58,24 +59,43 @@ final class Acceptor implements Runnable {
     /** Starts (or, from a connection about to block, restarts) the accept loop on a new virtual thread. */
     void start() {
         Thread t = Thread.ofVirtual().name(name).unstarted(this);
+        Thread previous = owner;
         owner = t;
-        t.start();
+        try {
+            t.start();
+        } catch (RuntimeException | Error e) {
+            owner = previous; // the loop stays with the thread that has it: never no accepting thread
+            throw e;
+        }
     }
 
-    /** Waits for the accept loop to end (following hand-offs), at most {@code millis} per thread. */
+    /**
+     * Waits, at most {@code millis}, for the accept loop to end — not for a thread: one that handed the loop
+     * off lives on as a connection's, and its end is no business of shutdown's.
+     */
     void awaitStopped(long millis) throws InterruptedException {
-        for (Thread t = owner; ; ) {
-            t.join(millis);
-            Thread now = owner;
-            if (now == t) {
-                return;
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (!loopEnded && System.nanoTime() < deadline) {
+            Thread t = owner;
+            t.join(10);
+            if (!t.isAlive() && owner == t) {
+                return; // it ended without saying so (a crash): nothing is accepting any more either way
             }
-            t = now;
         }
     }
 
     @Override
     public void run() {
+        try {
+            acceptLoop();
+        } finally {
+            if (owner == Thread.currentThread()) {
+                loopEnded = true;
+            }
+        }
+    }
+
+    private void acceptLoop() {
         for (;;) {
             int fd;
             try {

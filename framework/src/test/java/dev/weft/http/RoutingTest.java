@@ -17,13 +17,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RoutingTest {
 
     @Test
-    void pathPatternsMatchLiteralsParametersAndTheRest() {
-        assertEquals(Map.of("id", "7", "post", "a b"), new PathPattern("/users/{id}/posts/{post}")
-                .match("/users/7/posts/a%20b"));
-        assertNull(new PathPattern("/users/{id}").match("/users/"), "a parameter is never empty");
-        assertNull(new PathPattern("/users/{id}").match("/users/7/x"));
-        assertEquals(Map.of(), new PathPattern("/static/*").match("/static/css/site.css"));
-        assertEquals(Map.of(), new PathPattern("/*").match("/"));
+    void pathPatternsMatchLiteralsParametersAndTheRest() throws Exception {
+        assertEquals(Map.of("id", "7", "post", "a b+c"), new PathPattern("/users/{id}/posts/{post}")
+                .match(PathPattern.segments("/users/7/posts/a%20b+c")), "'+' is not a space in a path");
+        assertNull(new PathPattern("/users/{id}").match(PathPattern.segments("/users/")), "never empty");
+        assertNull(new PathPattern("/users/{id}").match(PathPattern.segments("/users/7/x")));
+        assertEquals(Map.of(), new PathPattern("/static/*").match(PathPattern.segments("/static/css/site.css")));
+        assertEquals(Map.of(), new PathPattern("/*").match(PathPattern.segments("/")));
+        assertEquals(400, assertThrows(HttpException.class,
+                () -> new PathPattern("/users/{id}").match(PathPattern.segments("/users/%zz"))).status());
         assertThrows(IllegalArgumentException.class, () -> new PathPattern("users"));
         assertThrows(IllegalArgumentException.class, () -> new PathPattern("/users/{id"));
     }
