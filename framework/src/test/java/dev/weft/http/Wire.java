@@ -9,12 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Raw HTTP over a java.net.Socket: send bytes, read responses by their framing, or everything until EOF. */
-final class Wire implements AutoCloseable {
+/**
+ * Raw HTTP over a java.net.Socket: send bytes, read responses by their framing, or everything until EOF. Shared
+ * with framework/helidon's contract tests through the test-jar.
+ */
+public final class Wire implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
 
-    Wire(InetSocketAddress address) throws IOException {
+    public Wire(InetSocketAddress address) throws IOException {
         socket = new Socket();
         try {
             socket.connect(address, 10_000);
@@ -27,13 +30,39 @@ final class Wire implements AutoCloseable {
         }
     }
 
-    Wire send(String raw) throws IOException {
+    /** Reads give up after this long (10 s unless set). */
+    public Wire soTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        return this;
+    }
+
+    /**
+     * Everything that arrives until the server closes ("[EOF]" appended) or stays silent for the read timeout
+     * ("[OPEN]" appended): for comparing servers that differ in whether they close.
+     */
+    public String readUntilQuiet() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        String end = "[EOF]";
+        try {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                out.write(buf, 0, n);
+            }
+        } catch (java.net.SocketTimeoutException quiet) {
+            end = "[OPEN]";
+        } catch (java.net.SocketException reset) {
+            end = "[RESET]";
+        }
+        return out.toString(StandardCharsets.ISO_8859_1) + end;
+    }
+
+    public Wire send(String raw) throws IOException {
         socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
         return this;
     }
 
     /** Sends one byte per write (TCP_NODELAY on): the server sees the request in many segments. */
-    Wire sendBytewise(String raw) throws IOException {
+    public Wire sendBytewise(String raw) throws IOException {
         for (byte b : raw.getBytes(StandardCharsets.ISO_8859_1)) {
             socket.getOutputStream().write(b);
             socket.getOutputStream().flush();
@@ -41,12 +70,12 @@ final class Wire implements AutoCloseable {
         return this;
     }
 
-    void shutdownOutput() throws IOException {
+    public void shutdownOutput() throws IOException {
         socket.shutdownOutput();
     }
 
     /** Everything until the server closes (bounded by SO_TIMEOUT). A reset after the data counts as the end. */
-    String readToEnd() throws IOException {
+    public String readToEnd() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
         try {
@@ -60,7 +89,7 @@ final class Wire implements AutoCloseable {
     }
 
     /** One response, framed by Content-Length or chunked (no close-delimited bodies here). */
-    Reply readResponse() throws IOException {
+    public Reply readResponse() throws IOException {
         String head = readLineBlock();
         int contentLength = 0;
         boolean chunked = false;
@@ -80,7 +109,7 @@ final class Wire implements AutoCloseable {
     }
 
     /** The HEAD-request variant: the fields say how long the body would be, and none follows. */
-    Reply readHeadResponse() throws IOException {
+    public Reply readHeadResponse() throws IOException {
         String head = readLineBlock();
         return new Reply(Integer.parseInt(head.substring(9, 12)), head, "");
     }
@@ -127,7 +156,7 @@ final class Wire implements AutoCloseable {
     }
 
     /** Splits everything read until EOF into status codes, in order. */
-    static List<Integer> statuses(String all) {
+    public static List<Integer> statuses(String all) {
         List<Integer> statuses = new ArrayList<>();
         int i = 0;
         while ((i = all.indexOf("HTTP/1.", i)) >= 0) {
@@ -142,8 +171,8 @@ final class Wire implements AutoCloseable {
         socket.close();
     }
 
-    record Reply(int status, String head, String body) {
-        boolean hasField(String line) {
+    public record Reply(int status, String head, String body) {
+        public boolean hasField(String line) {
             return head.toLowerCase(java.util.Locale.ROOT).contains("\r\n" + line.toLowerCase(java.util.Locale.ROOT));
         }
     }

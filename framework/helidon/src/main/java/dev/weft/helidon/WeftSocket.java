@@ -1,0 +1,151 @@
+package dev.weft.helidon;
+
+import dev.weft.server.Connection;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.socket.HelidonSocket;
+import io.helidon.common.socket.PeerInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Helidon's view of one weft {@link Connection}: {@link #get()} returns the next bytes read (parking on the weft
+ * poller, never on a carrier), {@code null} at end of stream; {@link #write} parks while the peer's window is
+ * full. Timeouts, interrupts and shutdown surface as {@link UncheckedIOException}, as from Helidon's own sockets.
+ *
+ * <pre>
+ * Threading: get() is called by the connection's thread only (Helidon's reader is single-threaded); readBuffer
+ * is touched only by it. write() may be called by any thread (a streaming response written from elsewhere):
+ * writeLock serialises writers and guards writeBuffer.
+ * </pre>
+ */
+final class WeftSocket implements HelidonSocket {
+    /** Bytes asked for per read: a request head and a small body fit in one, a large body takes few syscalls. */
+    static final int READ_BYTES = 8 * 1024;
+    /** Bytes copied out of Helidon's buffers per write(2). */
+    private static final int MAX_WRITE_BYTES = 64 * 1024;
+
+    private final Connection connection;
+    private final String socketId;
+    private final long connectionNumber;
+    private final PeerInfo remote;
+    private final PeerInfo local;
+    private byte[] readBuffer;                           // connection thread only, lazily
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private byte[] writeBuffer = new byte[0];            // guarded by writeLock
+
+    WeftSocket(Connection connection, String socketId, long connectionNumber) {
+        this.connection = connection;
+        this.socketId = socketId;
+        this.connectionNumber = connectionNumber;
+        this.remote = new WeftPeerInfo(connection, true);
+        this.local = new WeftPeerInfo(connection, false);
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    /** The next bytes from the peer, a new array each time (Helidon keeps it); null at end of stream. */
+    @Override
+    public byte[] get() {
+        return read(0);
+    }
+
+    /**
+     * Like {@link #get()}, waiting at most {@code timeoutNanos} (> 0; 0 = the connection's idle or read timeout)
+     * before it throws {@link UncheckedIOException} with a {@link java.net.SocketTimeoutException}.
+     */
+    byte[] read(long timeoutNanos) {
+        byte[] buffer = readBuffer;
+        if (buffer == null) {
+            buffer = readBuffer = new byte[READ_BYTES];
+        }
+        int n;
+        try {
+            n = timeoutNanos == 0 ? connection.read(buffer, 0, buffer.length)
+                    : connection.read(buffer, 0, buffer.length, timeoutNanos);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return n < 0 ? null : Arrays.copyOf(buffer, n);
+    }
+
+    /** Writes every available byte of {@code buffer}, parking while the peer's window is full. */
+    @Override
+    public void write(BufferData buffer) {
+        writeLock.lock();
+        try {
+            for (int n; (n = buffer.available()) > 0; ) {
+                n = Math.min(n, MAX_WRITE_BYTES);
+                if (writeBuffer.length < n) {
+                    writeBuffer = new byte[Math.max(n, Math.min(MAX_WRITE_BYTES, writeBuffer.length * 2))];
+                }
+                buffer.read(writeBuffer, 0, n);
+                connection.write(writeBuffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Helidon 4.x still declares it (deprecated, unused by its server); a copy into the caller's buffer. */
+    @SuppressWarnings("removal")
+    public int read(BufferData buffer) {
+        byte[] bytes = get();
+        if (bytes == null) {
+            return -1;
+        }
+        buffer.write(bytes);
+        return bytes.length;
+    }
+
+    /** Closes the connection (close(2), no EPOLL_CTL_DEL); a parked read or write wakes and fails. */
+    @Override
+    public void close() {
+        connection.close();
+    }
+
+    /** Client-side connection caching only; the server never calls it. */
+    @Override
+    public void idle() {
+    }
+
+    @Override
+    public boolean isConnected() {
+        return connection.isOpen();
+    }
+
+    @Override
+    public PeerInfo remotePeer() {
+        return remote;
+    }
+
+    @Override
+    public PeerInfo localPeer() {
+        return local;
+    }
+
+    @Override
+    public boolean isSecure() {
+        return false;
+    }
+
+    @Override
+    public String socketId() {
+        return socketId;
+    }
+
+    @Override
+    public String childSocketId() {
+        return Long.toHexString(connectionNumber);
+    }
+
+    @Override
+    public String toString() {
+        return "WeftSocket[" + socketId + " " + childSocketId() + ", " + connection + "]";
+    }
+}
