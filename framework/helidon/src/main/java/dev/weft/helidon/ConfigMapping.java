@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * shutdownGracePeriod          shutdownGrace
  * maxConcurrentRequests,       the Limit handed to Helidon's connection loop, as stock Helidon does
  *   concurrencyLimit
- * protocols: Http1Config       Helidon's HTTP/1.1 engine, with weft's listeners added
+ * protocols: Http1Config       Helidon's HTTP/1.1 engine, with weft's listeners added (others: logged, ignored)
  * </pre>
  */
 final class ConfigMapping {
@@ -49,14 +49,23 @@ final class ConfigMapping {
         if (!config.connectionSelectors().isEmpty()) {
             unsupported.add("connectionSelectors (weft serves HTTP/1.1 only)");
         }
-        for (ProtocolConfig protocol : config.protocols()) {
-            if (!(protocol instanceof Http1Config)) {
-                unsupported.add("protocol " + protocol.type() + " (weft serves HTTP/1.1 only)");
-            }
-        }
         if (!unsupported.isEmpty()) {
             throw new IllegalArgumentException("WeftWebServer does not support: " + String.join("; ", unsupported));
         }
+    }
+
+    /**
+     * The protocols other than HTTP/1.1 in {@code config} (configured, or discovered on the class path, e.g.
+     * HTTP/2): weft serves HTTP/1.1 only, and says so once when the server is built rather than refusing it.
+     */
+    static List<String> ignoredProtocols(ListenerConfig config) {
+        List<String> ignored = new ArrayList<>();
+        for (ProtocolConfig protocol : config.protocols()) {
+            if (!(protocol instanceof Http1Config)) {
+                ignored.add(protocol.type());
+            }
+        }
+        return ignored;
     }
 
     /** The TCP server's options: Helidon's listener options first, then weft's own ({@code weft}) over them. */
@@ -75,15 +84,19 @@ final class ConfigMapping {
     }
 
     /**
-     * The user's HTTP/1.1 config (or Helidon's default), with weft's exchange rules as its one listener per
-     * direction, forwarding to the user's listeners (see {@link ExchangeRules} for why only one).
+     * The user's HTTP/1.1 config (the first, as stock Helidon's connection selection picks it; or Helidon's
+     * default), with weft's exchange rules as its one listener per direction, forwarding to the user's
+     * listeners (see {@link ExchangeRules} for why only one).
      */
     static Http1Config http1(ListenerConfig config) {
-        Http1Config base = Http1Config.create();
+        Http1Config base = null;
         for (ProtocolConfig protocol : config.protocols()) {
-            if (protocol instanceof Http1Config h1) {
+            if (base == null && protocol instanceof Http1Config h1) {
                 base = h1;
             }
+        }
+        if (base == null) {
+            base = Http1Config.create();
         }
         return Http1Config.builder().from(base)
                 .receiveListeners(List.of(ExchangeRules.receive(base.receiveListeners())))

@@ -19,9 +19,9 @@ import java.util.List;
  * deadline), then forward every event to the listeners the user configured (Helidon's wire log among them).
  *
  * <p>Why weft's listener must be the only one Helidon sees: in 4.5.0 the composite Helidon builds for two or
- * more listeners ({@code Http1ConnectionListenerUtil.ListFrameListener}) forwards nothing, so with its own
- * wire-log listener present (the default) any listener added next to it is never called. weft installs one
- * listener per direction and does the forwarding itself.
+ * more listeners ({@code Http1ConnectionListenerUtil.ListFrameListener}) forwards nothing, so next to any other
+ * listener (a user's, or Helidon's wire log, which it adds when none is configured) weft's would never be
+ * called — nor would the user's two. weft installs one listener per direction and does the forwarding itself.
  *
  * <p>Stateless (the state is the connection context's); the user's listeners are immutable lists.
  */

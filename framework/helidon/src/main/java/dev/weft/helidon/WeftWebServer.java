@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,8 +38,9 @@ import java.util.function.Consumer;
  *         .start();
  * </pre>
  * The builder is Helidon's own ({@code WebServerConfig.BuilderBase}), so everything it takes is taken; what weft
- * cannot serve (TLS, named sockets, HTTP/2, proxy protocol) is refused when the server is built, by name. What weft
- * adds, and what differs, is in docs/helidon.md.
+ * cannot serve (TLS, named sockets, proxy protocol, other connection selectors) is refused when the server is
+ * built, by name; protocols other than HTTP/1.1 (HTTP/2 on the class path, say) are logged once and not served.
+ * What weft adds, and what differs, is in docs/helidon.md.
  *
  * <pre>
  * Locking and lifetime
@@ -77,6 +79,10 @@ public final class WeftWebServer implements WebServer {
                 .update(b -> Contexts.context().ifPresent(b::parent))
                 .build());
         this.router = FeatureSetup.router(config);
+        List<String> ignored = ConfigMapping.ignoredProtocols(config);
+        if (!ignored.isEmpty()) {
+            LOG.log(Level.WARNING, "weft serves HTTP/1.1 only; protocols not served: " + ignored);
+        }
         this.selector = Http1ConnectionSelector.builder().config(ConfigMapping.http1(config)).build();
     }
 
