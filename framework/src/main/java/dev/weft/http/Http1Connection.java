@@ -67,7 +67,7 @@ final class Http1Connection {
         RequestBody body = new RequestBody(in, connection, framing, limits, expectContinue);
         long drainBudget = limits.errorDrainBytes();
         Response response = new Response(connection, head.method().equals("HEAD"), head.minorVersion(),
-                keepAlive(head), json, () -> body.drainable(drainBudget));
+                keepAlive(head), json, () -> body.finalResponseStarted(drainBudget));
         current = response;
         Request request = new Request(head, body);
         if (head.path().equals("*")) {

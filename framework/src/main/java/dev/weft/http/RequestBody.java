@@ -108,6 +108,18 @@ final class RequestBody extends InputStream {
     }
 
     /**
+     * The final response's head is going out: from now on no 100 Continue may be sent (it would land inside the
+     * response; RFC 9110 §10.1.1 — a client that waits for it sends the body after its own timeout). Returns
+     * whether the connection can carry another request after this exchange ({@link #drainable}), judged before
+     * the 100 Continue is withdrawn: a client that was still waiting for it may never send the body.
+     */
+    boolean finalResponseStarted(long maxBytes) {
+        boolean intact = drainable(maxBytes);
+        expectContinue = false;
+        return intact;
+    }
+
+    /**
      * Whether what the handler left could be read and discarded within {@code maxBytes} of input: not after a
      * framing error, not while the client still waits for 100 Continue, not when a Content-Length says more.
      */

@@ -30,7 +30,8 @@ public final class Response {
     private boolean committed;          // the head has been written
     private ChunkedOutput stream;       // non-null once streaming began
     private final JsonWriter json;      // the user's JSON library, or null
-    private final java.util.function.BooleanSupplier inputIntact; // can the connection read another request?
+    private final java.util.function.BooleanSupplier inputIntact; // asked once, as the head goes out: can the
+                                                                  // connection read another request after it?
 
     Response(Connection connection, boolean head, int minorVersion, boolean keepAlive, JsonWriter json,
              java.util.function.BooleanSupplier inputIntact) {

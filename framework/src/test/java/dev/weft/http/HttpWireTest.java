@@ -27,6 +27,11 @@ class HttpWireTest {
                 .get("/fail", (req, res) -> {
                     throw new IllegalStateException("boom");
                 })
+                .post("/stream-echo", (req, res) -> {
+                    try (var out = res.stream()) { // the response begins before the body is read
+                        req.body().transferTo(out);
+                    }
+                })
                 .get("/stream", (req, res) -> {
                     try (var out = res.stream()) {
                         out.write("part1,".getBytes());
@@ -154,6 +159,20 @@ class HttpWireTest {
             assertEquals(100, w.readResponse().status());
             Wire.Reply r = w.send("hi").readResponse();
             assertEquals("hi", r.body());
+        }
+    }
+
+    @Test
+    void noContinueIsSentOnceTheResponseHasBegun() throws Exception {
+        // RFC 9110 §10.1.1: a 100 after the final response's head would land inside its body. The client that
+        // waits for a 100 sends the body after its own timeout; the head already says the connection closes.
+        try (Wire w = new Wire(server.address())) {
+            w.send("POST /stream-echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
+            w.send("hi");
+            String all = w.readToEnd();
+            assertEquals(List.of(200), Wire.statuses(all), all);
+            assertTrue(all.contains("\r\nConnection: close\r\n"), all);
+            assertTrue(all.endsWith("\r\n\r\n2\r\nhi\r\n0\r\n\r\n"), all);
         }
     }
 
