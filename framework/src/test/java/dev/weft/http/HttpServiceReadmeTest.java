@@ -13,8 +13,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HttpServiceReadmeTest {
     /** Stands in for the user's JSON library. */
     static final class MyJsonLibrary {
-        byte[] toBytes(Object value) {
-            return ("\"" + value + "\"").getBytes(StandardCharsets.UTF_8);
+        JsonCodec codec() {
+            return new JsonCodec() {
+                @Override
+                public byte[] write(Object value) {
+                    return ("\"" + value + "\"").getBytes(StandardCharsets.UTF_8);
+                }
+
+                @Override
+                public <T> T read(byte[] json, java.lang.reflect.Type type) {
+                    throw new UnsupportedOperationException();
+                }
+            };
         }
     }
 
@@ -26,7 +36,7 @@ class HttpServiceReadmeTest {
                 .get("/search", (req, res) -> res.send("q=" + req.queryParam("q") + "\n"))
                 .post("/echo", (req, res) -> res.send(req.bodyBytes()))
                 .filter((req, res, next) -> { res.header("X-Served-By", "weft"); next.proceed(); })
-                .json(myJsonLibrary::toBytes)
+                .json(myJsonLibrary.codec())
                 .port(0)
                 .start();
         System.out.println("http://127.0.0.1:" + server.address().getPort() + "/hello/you");
