@@ -161,16 +161,18 @@ public final class Routes {
     /**
      * A nested group.
      *
-     * @param prefix a path prefix: starts with '/', no '{', '}' or '*' (e.g. {@code /todos})
+     * @param prefix a path prefix: starts with '/', may hold parameters, no {@code *} (e.g. {@code /todos},
+     *               {@code /todos/{id}/notes})
      * @param rules  fills the group
      * @return this group
      */
     public Routes group(String prefix, Consumer<Routes> rules) {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(rules, "rules");
-        if (!prefix.startsWith("/") || prefix.indexOf('{') >= 0 || prefix.indexOf('*') >= 0) {
-            throw new IllegalArgumentException("a group prefix starts with '/' and holds no parameter: " + prefix);
+        if (!prefix.startsWith("/") || prefix.indexOf('*') >= 0) {
+            throw new IllegalArgumentException("a group prefix starts with '/' and holds no '*': " + prefix);
         }
+        new PathPattern(prefix); // its parameters must be well formed
         String p = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
         rules.accept(new Routes(join(this.prefix, p.isEmpty() ? "/" : p), this, table));
         return this;

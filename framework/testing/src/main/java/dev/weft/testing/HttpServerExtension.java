@@ -1,6 +1,7 @@
 package dev.weft.testing;
 
 import dev.weft.http.HttpServer;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.InetAddress;
@@ -35,7 +36,11 @@ public final class HttpServerExtension implements BeforeAllCallback, AfterAllCal
         builder.tcp().host(InetAddress.getLoopbackAddress());
         for (Method m : setUpMethods(testClass)) {
             m.setAccessible(true);
-            m.invoke(null, builder);
+            try {
+                m.invoke(null, builder);
+            } catch (InvocationTargetException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e; // the set-up's own failure, unwrapped
+            }
         }
         context.getStore(NS).put(HttpServer.class, builder.start());
     }
