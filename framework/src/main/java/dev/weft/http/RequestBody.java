@@ -193,17 +193,21 @@ final class RequestBody extends InputStream {
         }
     }
 
+    private long rateAllowanceNanos() {
+        return allowanceNanos(wireBytes, waitedNanos, minBytesPerSecond, graceNanos);
+    }
+
     /**
-     * How much longer the server may wait for the next byte: the body must have reached
-     * {@code minBytesPerSecond × (waited − grace)} bytes; Long.MAX_VALUE without a rate rule.
+     * How much longer the server may wait for the next body byte, having received {@code bodyBytes} in
+     * {@code waitedNanos} of waiting: the body must keep {@code bodyBytes + 1 ≥ rate × (waited − grace)};
+     * Long.MAX_VALUE without a rate rule (rate 0). Saturating: a huge grace or body never runs out.
      */
-    long rateAllowanceNanos() {
+    static long allowanceNanos(long bodyBytes, long waitedNanos, long minBytesPerSecond, long graceNanos) {
         if (minBytesPerSecond == 0) {
             return Long.MAX_VALUE;
         }
-        // Saturating: a grace or a body past ~292 years' worth of nanoseconds simply never runs out.
-        long earnedNanos = wireBytes + 1 > Long.MAX_VALUE / 1_000_000_000L / 4 ? Long.MAX_VALUE / 4
-                : (wireBytes + 1) * 1_000_000_000L / minBytesPerSecond;
+        long earnedNanos = bodyBytes + 1 > Long.MAX_VALUE / 1_000_000_000L / 4 ? Long.MAX_VALUE / 4
+                : (bodyBytes + 1) * 1_000_000_000L / minBytesPerSecond;
         return Math.min(graceNanos, Long.MAX_VALUE / 4) + earnedNanos - waitedNanos;
     }
 
