@@ -11,6 +11,8 @@ package dev.weft.http;
 @FunctionalInterface
 public interface ErrorHandler<E extends Exception> {
     /**
+     * Writes the response for {@code exception}.
+     *
      * @param request   the request that failed
      * @param response  its response, not yet committed
      * @param exception what the handler threw

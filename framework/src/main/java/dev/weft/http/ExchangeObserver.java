@@ -10,6 +10,8 @@ package dev.weft.http;
 @FunctionalInterface
 public interface ExchangeObserver {
     /**
+     * Called once when an exchange has ended.
+     *
      * @param exchange what happened
      */
     void exchangeDone(Exchange exchange);

@@ -63,13 +63,15 @@ public record HttpLimits(int maxRequestLineBytes, int maxHeaderBytes, int maxHea
     private static final long DEFAULT_MIN_BODY_RATE = 1024;
     private static final Duration DEFAULT_BODY_RATE_GRACE = Duration.ofSeconds(10);
 
-    /** @return the defaults listed on the record's components */
+    /** {@return the defaults listed on the record's components} */
     public static HttpLimits defaults() {
         return new HttpLimits(8 * 1024, 16 * 1024, 100, 10L * 1024 * 1024, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), 64 * 1024);
     }
 
     /**
+     * A copy with another body limit.
+     *
      * @param bytes the new {@code maxBodyBytes}
      * @return a copy with it
      */
@@ -79,6 +81,8 @@ public record HttpLimits(int maxRequestLineBytes, int maxHeaderBytes, int maxHea
     }
 
     /**
+     * A copy with another body read timeout.
+     *
      * @param timeout the new {@code bodyTimeout}
      * @return a copy with it
      */
@@ -88,6 +92,8 @@ public record HttpLimits(int maxRequestLineBytes, int maxHeaderBytes, int maxHea
     }
 
     /**
+     * A copy with another minimum body rate.
+     *
      * @param bytesPerSecond the new {@code minBodyBytesPerSecond} (0: off)
      * @param grace          the new {@code bodyRateGrace}
      * @return a copy with them
@@ -98,6 +104,8 @@ public record HttpLimits(int maxRequestLineBytes, int maxHeaderBytes, int maxHea
     }
 
     /**
+     * A copy with another buffer budget.
+     *
      * @param bytes the new {@code maxBufferedBodyBytes}
      * @return a copy with it
      */

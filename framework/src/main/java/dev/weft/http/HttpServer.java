@@ -33,27 +33,27 @@ public final class HttpServer implements AutoCloseable {
         this.budget = budget;
     }
 
-    /** @return a builder with no routes, the default limits and the TCP server's defaults */
+    /** {@return a builder with no routes, the default limits and the TCP server's defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the address the server listens on (with the port chosen, for port 0) */
+    /** {@return the address the server listens on (with the port chosen, for port 0)} */
     public InetSocketAddress address() {
         return server.address();
     }
 
-    /** @return the TCP server's counters (connections, bytes, timeouts...) */
+    /** {@return the TCP server's counters (connections, bytes, timeouts...)} */
     public ServerStats stats() {
         return server.stats();
     }
 
-    /** @return request-body bytes buffered in memory now, against {@link HttpLimits#maxBufferedBodyBytes()} */
+    /** {@return request-body bytes buffered in memory now, against {@link HttpLimits#maxBufferedBodyBytes()}} */
     public long bufferedBodyBytes() {
         return budget.used();
     }
 
-    /** @return the underlying TCP server (its poller's registry and counters, for diagnostics and metrics) */
+    /** {@return the underlying TCP server (its poller's registry and counters, for diagnostics and metrics)} */
     public Server tcp() {
         return server;
     }
@@ -98,6 +98,8 @@ public final class HttpServer implements AutoCloseable {
         }
 
         /**
+         * Adds a GET route (it also serves HEAD).
+         *
          * @param pathPattern the path pattern
          * @param handler     the handler
          * @return this builder; a GET route also serves HEAD
@@ -108,6 +110,8 @@ public final class HttpServer implements AutoCloseable {
         }
 
         /**
+         * Adds a POST route.
+         *
          * @param pathPattern the path pattern
          * @param handler     the handler
          * @return this builder
@@ -118,6 +122,8 @@ public final class HttpServer implements AutoCloseable {
         }
 
         /**
+         * Adds a PUT route.
+         *
          * @param pathPattern the path pattern
          * @param handler     the handler
          * @return this builder
@@ -128,6 +134,8 @@ public final class HttpServer implements AutoCloseable {
         }
 
         /**
+         * Adds a PATCH route.
+         *
          * @param pathPattern the path pattern
          * @param handler     the handler
          * @return this builder
@@ -138,6 +146,8 @@ public final class HttpServer implements AutoCloseable {
         }
 
         /**
+         * Adds a DELETE route.
+         *
          * @param pathPattern the path pattern
          * @param handler     the handler
          * @return this builder
@@ -148,6 +158,8 @@ public final class HttpServer implements AutoCloseable {
         }
 
         /**
+         * Adds a HEAD route.
+         *
          * @param pathPattern the path pattern
          * @param handler     the handler
          * @return this builder; the route takes HEAD from a GET route of the same path
@@ -158,6 +170,8 @@ public final class HttpServer implements AutoCloseable {
         }
 
         /**
+         * Adds a route for every method.
+         *
          * @param pathPattern the path pattern
          * @param handler     the handler, for every method
          * @return this builder
@@ -233,6 +247,8 @@ public final class HttpServer implements AutoCloseable {
         }
 
         /**
+         * Sets the HTTP limits.
+         *
          * @param value the HTTP limits (default {@link HttpLimits#defaults()})
          * @return this builder
          */
@@ -262,6 +278,8 @@ public final class HttpServer implements AutoCloseable {
         }
 
         /**
+         * Sets the TCP port.
+         *
          * @param port the TCP port; 0 picks a free one ({@link HttpServer#address()} tells which)
          * @return this builder
          */
@@ -270,7 +288,7 @@ public final class HttpServer implements AutoCloseable {
             return this;
         }
 
-        /** @return the TCP server's options (host, acceptors, timeouts, connection cap, ...) */
+        /** {@return the TCP server's options (host, acceptors, timeouts, connection cap, ...)} */
         public ServerBuilder tcp() {
             return tcp;
         }

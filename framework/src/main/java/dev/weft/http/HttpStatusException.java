@@ -8,11 +8,15 @@ package dev.weft.http;
  * request (or the server's load), not a bug. Error handlers registered for it (or a superclass) see it first.
  */
 public class HttpStatusException extends RuntimeException {
+    @java.io.Serial
     private static final long serialVersionUID = 1L;
 
+    /** The status to answer. */
     private final int status;
 
     /**
+     * An exception answering {@code status}.
+     *
      * @param status the status to answer, 400..599
      * @param detail what went wrong, for the client: the {@code detail} of the problem body (keep secrets out)
      */
@@ -21,6 +25,8 @@ public class HttpStatusException extends RuntimeException {
     }
 
     /**
+     * An exception answering {@code status}, with its cause.
+     *
      * @param status the status to answer, 400..599
      * @param detail what went wrong, for the client
      * @param cause  the underlying failure (kept for the server's logs, never sent)
@@ -33,7 +39,7 @@ public class HttpStatusException extends RuntimeException {
         this.status = status;
     }
 
-    /** @return the status to answer, 400..599 */
+    /** {@return the status to answer, 400..599} */
     public int status() {
         return status;
     }

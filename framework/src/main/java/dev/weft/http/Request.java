@@ -30,31 +30,30 @@ public final class Request {
         this.json = json;
     }
 
-    /** @return the method token, as sent (case-sensitive: RFC 9110 §9.1) */
+    /** {@return the method token, as sent (case-sensitive: RFC 9110 §9.1)} */
     public String method() {
         return head.method();
     }
 
-    /** @return the path, as sent (percent-encoding kept); "*" for {@code OPTIONS *} */
+    /** {@return the path, as sent (percent-encoding kept); "*" for {@code OPTIONS *}} */
     public String path() {
         return head.path();
     }
 
-    /** @return the raw query, without '?', or null */
+    /** {@return the raw query, without '?', or null} */
     public String query() {
         return head.query();
     }
 
     /**
-     * @return the request-line as received, e.g. {@code GET /todos?done=true HTTP/1.1}: for logs
+     * {@return the request-line as received, e.g. {@code GET /todos?done=true HTTP/1.1}: for logs}
      */
     public String requestLine() {
         return head.requestLine();
     }
 
     /**
-     * @return the pattern of the route that matched, e.g. {@code /todos/{id}}; null before routing or when no
-     *         route matched
+     * {@return the pattern of the route that matched, e.g. {@code /todos/{id}}; null before routing or when no route matched}
      */
     public String route() {
         return route;
@@ -65,12 +64,12 @@ public final class Request {
         this.pathParams = params;
     }
 
-    /** @return the client's address (the TCP peer: a proxy's when behind one) */
+    /** {@return the client's address (the TCP peer: a proxy's when behind one)} */
     public InetSocketAddress peerAddress() {
         return endpoints.peer();
     }
 
-    /** @return the server's address this request arrived on */
+    /** {@return the server's address this request arrived on} */
     public InetSocketAddress localAddress() {
         return endpoints.local();
     }
@@ -113,6 +112,8 @@ public final class Request {
     }
 
     /**
+     * The first value of a field.
+     *
      * @param name a field name (any case)
      * @return the first value of the field, or null
      */
@@ -120,12 +121,12 @@ public final class Request {
         return head.headers().get(name);
     }
 
-    /** @return every field of the request head */
+    /** {@return every field of the request head} */
     public Headers headers() {
         return head.headers();
     }
 
-    /** @return the authority the request was sent to (Host, or the absolute-form target's) */
+    /** {@return the authority the request was sent to (Host, or the absolute-form target's)} */
     public String authority() {
         return head.authority();
     }
@@ -152,6 +153,8 @@ public final class Request {
     }
 
     /**
+     * The whole body as text.
+     *
      * @return the whole body as UTF-8 text (see {@link #bodyBytes()})
      * @throws IOException when the client fails to send it
      */

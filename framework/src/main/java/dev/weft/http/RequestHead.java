@@ -14,7 +14,7 @@ package dev.weft.http;
  */
 public record RequestHead(String method, String target, String path, String query, int minorVersion,
                           String version, String authority, Headers headers) {
-    /** @return the request-line as received: method, request-target and version, separated by single spaces */
+    /** {@return the request-line as received: method, request-target and version, separated by single spaces} */
     public String requestLine() {
         return method + ' ' + target + ' ' + version;
     }

@@ -73,7 +73,7 @@ public final class Response {
         return this;
     }
 
-    /** @return the status set so far (200 unless changed) */
+    /** {@return the status set so far (200 unless changed)} */
     public int status() {
         return status;
     }
@@ -134,7 +134,7 @@ public final class Response {
         return keepAlive;
     }
 
-    /** @return true once the response was sent or its stream opened: status and fields can no longer change */
+    /** {@return true once the response was sent or its stream opened: status and fields can no longer change} */
     public boolean isCommitted() {
         return started;
     }

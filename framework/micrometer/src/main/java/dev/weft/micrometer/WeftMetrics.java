@@ -56,6 +56,8 @@ public final class WeftMetrics implements ExchangeObserver {
     private final Timer[] requests = new Timer[STATUS_CLASSES.length]; // by status / 100; [0]: no status
 
     /**
+     * Metrics into {@code registry}, without extra tags.
+     *
      * @param registry where the meters go
      */
     public WeftMetrics(MeterRegistry registry) {
@@ -63,6 +65,8 @@ public final class WeftMetrics implements ExchangeObserver {
     }
 
     /**
+     * Metrics into {@code registry}, each meter with {@code tags}.
+     *
      * @param registry where the meters go
      * @param tags     added to every meter (to tell several servers apart)
      */
