@@ -33,25 +33,48 @@ public final class Headers {
         count++;
     }
 
+    /** {@return how many field lines there are} */
     public int size() {
         return count;
     }
 
+    /**
+     * The name of a field line, as sent.
+     *
+     * @param index 0 to {@link #size()} - 1, in the order sent
+     * @return its name
+     */
     public String name(int index) {
         return ascii(spans[index * 4], spans[index * 4 + 1]);
     }
 
+    /**
+     * The value of a field line, without surrounding whitespace (ISO-8859-1 decoded).
+     *
+     * @param index 0 to {@link #size()} - 1, in the order sent
+     * @return its value
+     */
     public String value(int index) {
         return latin1(spans[index * 4 + 2], spans[index * 4 + 3]);
     }
 
-    /** The first value of {@code name}, or null. */
+    /**
+     * The first value of a field.
+     *
+     * @param name the field name, any case
+     * @return its first value, or null
+     */
     public String get(String name) {
         int i = indexOf(name, 0);
         return i < 0 ? null : value(i);
     }
 
-    /** Every value of {@code name}, in order. */
+    /**
+     * Every value of a field.
+     *
+     * @param name the field name, any case
+     * @return its values in the order sent; empty when absent
+     */
     public List<String> all(String name) {
         List<String> values = new ArrayList<>(1);
         for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
@@ -60,6 +83,12 @@ public final class Headers {
         return values;
     }
 
+    /**
+     * Whether a field is present.
+     *
+     * @param name the field name, any case
+     * @return true when some field line has it
+     */
     public boolean contains(String name) {
         return indexOf(name, 0) >= 0;
     }

@@ -2,6 +2,7 @@ package dev.weft.http;
 
 import dev.weft.server.Connection;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
@@ -10,30 +11,49 @@ import java.nio.charset.StandardCharsets;
  * and keep the connection for the next request — pipelined requests are answered strictly in order, since one
  * thread serves them one after another from one buffer. A request the server rejects gets its error status
  * with "Connection: close", then a staged close (shut down output, drain a little input, close), so the client
- * reads the error instead of a reset and nothing after the rejected request is ever answered.
+ * reads the error instead of a reset and nothing after the rejected request is ever answered. A request body
+ * that times out or arrives too slowly is answered 408 (when nothing was sent yet) and ends the connection.
+ * Each exchange, rejected ones included, is reported once to the {@link ExchangeObserver}, if there is one.
  *
  * <pre>
  * Threading: the connection's virtual thread only.
  * </pre>
  */
 final class Http1Connection {
+    private static final System.Logger LOG = System.getLogger("dev.weft.http");
+
     private final Connection connection;
     private final Router router;
+    private final Errors errors;
     private final HttpLimits limits;
-    private final JsonWriter json;
+    private final JsonCodec json;
+    private final BodyBudget budget;
+    private final ExchangeObserver observer; // null: nothing observed, no clock read
     private final InputBuffer in;
     private final HeadParser parser;
+    private final Endpoints endpoints;
     private final long idleNanos; // the wait for the first byte of a request: the server's idle timeout
-    private Response current;     // the response of the exchange in progress, once there is one
+    // The exchange in progress (reset by each exchange):
+    private RequestHead head;     // once its head parsed
+    private RequestBody body;     // once framed
+    private Request request;      // once routed
+    private Response current;     // once there is a response
+    private long startNanos;      // first byte seen (only with an observer)
+    private int headBytes;        // bytes the head took
+    private boolean observed;     // reported to the observer
 
-    Http1Connection(Connection connection, Router router, HttpLimits limits, JsonWriter json, long idleNanos) {
+    Http1Connection(Connection connection, HttpServer.Shared shared, long idleNanos) {
         this.connection = connection;
         this.idleNanos = idleNanos;
-        this.router = router;
-        this.limits = limits;
-        this.json = json;
+        this.router = shared.router();
+        this.errors = shared.errors();
+        this.limits = shared.limits();
+        this.json = shared.json();
+        this.budget = shared.budget();
+        this.observer = shared.observer();
         this.in = new InputBuffer(connection, limits.maxRequestLineBytes() + limits.maxHeaderBytes() + 4096);
         this.parser = new HeadParser(limits);
+        this.endpoints = new Endpoints(connection);
     }
 
     void serve() throws IOException {
@@ -44,67 +64,99 @@ final class Http1Connection {
         } catch (HttpException e) {
             reject(e.status(), e.getMessage()); // only ever thrown before the exchange has a response
         } catch (RequestBody.BadBodyException e) {
-            if (current != null && current.isCommitted()) {
+            if (current != null && current.onWire()) {
+                observeFailed();
                 closeGently(); // a response is out (or under way): an error now would answer the wrong request
             } else {
                 reject(e.cause.status(), e.getMessage());
+            }
+        } catch (SocketTimeoutException e) {
+            if (body != null && e == body.failure() && !current.onWire()) {
+                reject(408, e.getMessage()); // the body timed out or came too slowly; the server counts it
+            } else {
+                observeFailed();
+            }
+            throw e;
+        } catch (IOException | RuntimeException | Error e) {
+            observeFailed();
+            throw e;
+        } finally {
+            if (body != null) {
+                body.releaseBudget();
             }
         }
     }
 
     /** One request and its response; false when the connection is done. */
     private boolean exchange() throws IOException, HttpException {
+        head = null;
+        body = null;
+        request = null;
         current = null;
-        RequestHead head = readHead();
-        if (head == null) {
+        startNanos = 0;
+        observed = false;
+        RequestHead h = readHead();
+        if (h == null) {
             return false; // the client closed between requests, or stayed idle too long
         }
-        Framing framing = Framing.of(head);
+        head = h;
+        Framing framing = Framing.of(h);
         if (!framing.chunked() && framing.length() > limits.maxBodyBytes()) {
             throw new HttpException(413, "request body larger than " + limits.maxBodyBytes() + " bytes");
         }
-        boolean expectContinue = expectsContinue(head, framing);
-        RequestBody body = new RequestBody(in, connection, framing, limits, expectContinue);
+        boolean expectContinue = expectsContinue(h, framing);
+        RequestBody b = new RequestBody(in, connection, framing, limits, budget, expectContinue);
+        body = b;
         long drainBudget = limits.errorDrainBytes();
-        Response response = new Response(connection, head.method().equals("HEAD"), head.minorVersion(),
-                keepAlive(head), json, () -> body.finalResponseStarted(drainBudget));
+        Response response = new Response(connection, h.method().equals("HEAD"), h.minorVersion(),
+                keepAlive(h), json, () -> b.finalResponseStarted(drainBudget));
         current = response;
-        Request request = new Request(head, body);
-        if (head.path().equals("*")) {
+        request = new Request(h, b, endpoints, json);
+        boolean healthy = true;
+        if (h.path().equals("*")) {
             response.header("Allow", String.join(", ", router.allMethods())).status(204).send();
         } else {
-            route(request, response);
+            healthy = route(request, response, b);
         }
-        response.finish();
+        if (healthy) {
+            response.finish(); // a handler that failed mid-stream gets no last chunk: its body must read as cut
+        }
+        observe(response.onWire() ? response.status() : 0, response.complete());
+        b.releaseBudget();
         // Keep the connection only if the framing of what follows is certain: the body fully consumed.
-        if (response.keepAlive() && body.drain(limits.errorDrainBytes())) {
+        if (healthy && response.keepAlive() && b.drain(drainBudget)) {
             return true;
         }
-        if (!body.fullyRead()) {
+        if (!b.fullyRead() || !response.complete()) {
             closeGently(); // unread input would turn our close into a reset that can cut the response short
         }
         return false;
     }
 
-    private void route(Request request, Response response) throws IOException {
+    /** Runs the router; false when the connection must end after this exchange. */
+    private boolean route(Request req, Response response, RequestBody b) throws IOException {
         try {
-            router.handle(request, response);
-        } catch (RequestBody.BadBodyException | SocketTimeoutException e) {
-            throw e; // the connection itself is broken: handled by serve()/the server
-        } catch (HttpException e) {
-            answer(response, e.status(), e); // e.g. a malformed percent-encoding in the path: 400, connection kept
-        } catch (Exception e) {
-            int status = router.errorStatus(e);
-            answer(response, status >= 400 && status <= 599 ? status : 500, e);
+            router.handle(req, response);
+            return true;
+        } catch (Throwable t) {
+            IOException broken = connectionFailure(t, b, response);
+            if (broken != null) {
+                throw broken; // the connection itself is broken: handled by serve()/the server
+            }
+            Throwable failure = t instanceof HttpException e ? new HttpStatusException(e.status(), e.getMessage()) : t;
+            return errors.answer(req, response, failure); // e.g. a malformed path escape: 400, connection kept
         }
     }
 
-    private static void answer(Response response, int status, Exception cause) throws IOException {
-        if (response.isCommitted()) {
-            throw new IOException("handler failed after the response began", cause); // cannot be answered now
+    /** The connection's own read or write failure, if {@code t} is (or wraps) one. */
+    private static IOException connectionFailure(Throwable t, RequestBody b, Response response) {
+        int depth = 0;
+        for (Throwable x = t; x != null && depth < 16; x = x.getCause(), depth++) {
+            if (x == b.failure() || x == response.wireFailure()) {
+                return (IOException) x;
+            }
         }
-        response.resetForError();
-        response.status(status).send(Status.reason(status) + "\n");
+        return null;
     }
 
     /** Reads until a whole head is buffered; null when the connection ended cleanly before one began. */
@@ -112,10 +164,14 @@ final class Http1Connection {
         parser.reset();
         long deadline = 0; // set when the head's first byte is in: the whole head must arrive by then
         for (;;) {
-            RequestHead head = parser.feed(in.buf, in.start, in.end);
-            if (head != null) {
+            if (observer != null && startNanos == 0 && in.available() > 0) {
+                startNanos = System.nanoTime();
+            }
+            RequestHead parsed = parser.feed(in.buf, in.start, in.end);
+            if (parsed != null) {
+                headBytes = parser.consumed();
                 in.start += parser.consumed();
-                return head;
+                return parsed;
             }
             if (in.available() > 0 && deadline == 0) {
                 deadline = System.nanoTime() + limits.headTimeout().toNanos();
@@ -175,8 +231,44 @@ final class Http1Connection {
         out[h.length + date.length] = '\r';
         out[h.length + date.length + 1] = '\n';
         System.arraycopy(body, 0, out, h.length + date.length + 2, body.length);
-        connection.write(out, 0, out.length);
+        boolean written = false;
+        try {
+            connection.write(out, 0, out.length);
+            written = true;
+        } finally {
+            observe(written ? status : 0, written, out.length);
+        }
         closeGently();
+    }
+
+    /** Reports the exchange in progress, if it was not reported yet, as ended by a broken connection. */
+    private void observeFailed() {
+        if (current != null) {
+            observe(current.onWire() ? current.status() : 0, false);
+        } else if (head != null) {
+            observe(0, false, 0);
+        }
+    }
+
+    private void observe(int status, boolean completed) {
+        observe(status, completed, current == null ? 0 : current.bytesOut());
+    }
+
+    /** Tells the observer about the exchange in progress, once. */
+    private void observe(int status, boolean completed, long bytesOut) {
+        if (observer == null || observed) {
+            return;
+        }
+        observed = true;
+        long bytesIn = head == null ? in.available() : headBytes + (body == null ? 0 : body.wireBytes());
+        long duration = startNanos == 0 ? 0 : System.nanoTime() - startNanos;
+        try {
+            observer.exchangeDone(new Exchange(endpoints.peerOrNull(), head == null ? null : head.requestLine(),
+                    head == null ? null : head.method(), request == null ? null : request.route(), status, bytesIn,
+                    bytesOut, duration, completed));
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, "exchange observer " + observer.getClass().getName() + " failed", e);
+        }
     }
 
     /** Staged close: send FIN, read and discard a little input (bounded), so the client sees no reset. */

@@ -5,15 +5,24 @@ package dev.weft.http;
  * after it the connection is always closed (the bytes that follow cannot be trusted to start a new request).
  */
 public final class HttpException extends Exception {
+    @java.io.Serial
     private static final long serialVersionUID = 1L;
 
+    /** The status to answer. */
     private final int status;
 
+    /**
+     * A rejection.
+     *
+     * @param status the status to answer (4xx or 5xx)
+     * @param reason what was wrong, sent to the client in the plain-text body
+     */
     public HttpException(int status, String reason) {
         super(reason, null, false, false); // no stack trace: this is input validation, on a hot path
         this.status = status;
     }
 
+    /** {@return the status to answer} */
     public int status() {
         return status;
     }

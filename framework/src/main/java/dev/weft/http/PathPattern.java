@@ -24,6 +24,18 @@ final class PathPattern {
         }
     }
 
+    /**
+     * The pattern with parameter names erased ({@code /users/{}} for {@code /users/{id}}): two routes of one
+     * method with the same shape would match the same requests, the second never.
+     */
+    String shape() {
+        StringBuilder sb = new StringBuilder();
+        for (String s : segments) {
+            sb.append('/').append(s.startsWith("{") ? "{}" : s);
+        }
+        return sb.toString();
+    }
+
     /** A path split into its segments, once per request (what {@link #match} takes). */
     static String[] segments(String path) {
         return path.startsWith("/") ? path.substring(1).split("/", -1) : null;

@@ -3,12 +3,21 @@ package dev.weft.http;
 import dev.weft.server.Connection;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A request body as a stream, delimited by its {@link Framing}: Content-Length bytes, or chunked. The first read
- * sends "100 Continue" when the client asked for it (RFC 9110 §10.1.1). A body longer than the limit is 413;
- * a client that stops sending is cut by the body timeout. Threading: the request's handler thread only.
+ * sends "100 Continue" when the client asked for it (RFC 9110 §10.1.1). A body longer than the limit is 413.
+ * A client that sends too slowly is cut: each read waits at most {@code bodyTimeout}, and the body as a whole
+ * must arrive at {@code minBodyBytesPerSecond} or faster once {@code bodyRateGrace} has been spent waiting —
+ * counting only the time the server waits for body bytes, not the time the handler takes between reads.
+ * {@link #readAll()} buffers the whole body within the server's {@link BodyBudget}.
+ *
+ * <pre>
+ * Threading: the request's handler thread only.
+ * </pre>
  */
 final class RequestBody extends InputStream {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -16,17 +25,29 @@ final class RequestBody extends InputStream {
     private final InputBuffer in;
     private final Connection connection;
     private final long timeoutNanos;
+    private final long minBytesPerSecond;   // 0: no rate rule
+    private final long graceNanos;
+    private final long maxBodyBytes;
+    private final BodyBudget budget;
     private long remaining;                 // Content-Length framing: bytes left
     private final ChunkedDecoder chunked;   // chunked framing, else null
     private boolean expectContinue;         // 100 Continue still to send before the first read
     private boolean touched;                // the handler read (some of) the body
-    private BadBodyException failure;       // the framing broke mid-body: nothing after it can be trusted
+    private IOException failure;            // reading broke mid-body: nothing after it can be trusted
+    private boolean abandoned;              // the server gave up on it (over budget): the connection ends
     private long wireBytes;                 // bytes taken from the input for this body, framing included
+    private long waitedNanos;               // time spent waiting for body bytes
+    private long reserved;                  // bytes reserved in the budget, released by releaseBudget()
 
-    RequestBody(InputBuffer in, Connection connection, Framing framing, HttpLimits limits, boolean expectContinue) {
+    RequestBody(InputBuffer in, Connection connection, Framing framing, HttpLimits limits, BodyBudget budget,
+                boolean expectContinue) {
         this.in = in;
         this.connection = connection;
         this.timeoutNanos = limits.bodyTimeout().toNanos();
+        this.minBytesPerSecond = limits.minBodyBytesPerSecond();
+        this.graceNanos = limits.bodyRateGrace().toNanos();
+        this.maxBodyBytes = limits.maxBodyBytes();
+        this.budget = budget;
         this.remaining = framing.chunked() ? 0 : framing.length();
         this.chunked = framing.chunked() ? new ChunkedDecoder(limits.maxBodyBytes(), limits.maxHeaderBytes()) : null;
         this.expectContinue = expectContinue;
@@ -55,8 +76,66 @@ final class RequestBody extends InputStream {
         if (fullyRead()) {
             return -1;
         }
-        sendContinue();
-        return chunked == null ? readLength(b, off, len) : readChunked(b, off, len);
+        try {
+            sendContinue();
+            return chunked == null ? readLength(b, off, len) : readChunked(b, off, len);
+        } catch (IOException e) {
+            failure = e; // EOF, reset, timeout, bad framing: the connection cannot carry another request
+            throw e;
+        }
+    }
+
+    /**
+     * The whole body in one array, buffered within the server's budget: the array grows (doubling, never past
+     * the Content-Length or the body limit) and each growth beyond {@link BodyBudget#FREE_BYTES} is reserved.
+     *
+     * @throws HttpStatusException 503 when the budget cannot cover the body (the connection then ends)
+     */
+    byte[] readAll() throws IOException {
+        long limit = chunked == null ? remaining : maxBodyBytes;
+        byte[] buf = new byte[(int) Math.min(limit, 8192)];
+        int n = 0;
+        for (;;) {
+            if (n == buf.length) {
+                if (n >= limit) {
+                    if (chunked == null || read(new byte[1], 0, 1) < 0) {
+                        break; // Content-Length: exactly full; chunked: the decoder enforces the limit
+                    }
+                    throw new AssertionError("the chunked decoder let more than the body limit through");
+                }
+                int next = (int) Math.min(limit, Math.max(8192, (long) buf.length * 2));
+                reserve(next);
+                buf = Arrays.copyOf(buf, next);
+            }
+            int r = read(buf, n, buf.length - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        return n == buf.length ? buf : Arrays.copyOf(buf, n);
+    }
+
+    /** Reserves budget so that a buffer of {@code capacity} bytes is covered (past the free bytes). */
+    private void reserve(long capacity) {
+        long need = capacity - BodyBudget.FREE_BYTES - reserved;
+        if (need <= 0) {
+            return;
+        }
+        if (!budget.tryReserve(need)) {
+            abandoned = true; // its bytes will not be read: the response must close the connection
+            throw new HttpStatusException(503, "request bodies buffered by the server are over its budget; "
+                    + "retry later");
+        }
+        reserved += need;
+    }
+
+    /** Gives back this body's reservation (the exchange ended, or its buffer was parsed and dropped). */
+    void releaseBudget() {
+        if (reserved > 0) {
+            budget.release(reserved);
+            reserved = 0;
+        }
     }
 
     private int readLength(byte[] b, int off, int len) throws IOException {
@@ -86,18 +165,55 @@ final class RequestBody extends InputStream {
                     produced[0] += n;
                 });
             } catch (HttpException e) {
-                failure = new BadBodyException(e);
-                throw failure;
+                throw new BadBodyException(e);
             }
             wireBytes += in.start - from;
         }
         return produced[0] == 0 ? -1 : produced[0];
     }
 
+    /** Waits for more body bytes: at most the body timeout, and no longer than the minimum rate allows. */
     private void fill() throws IOException {
-        if (!in.fill(timeoutNanos)) {
+        long rateWait = rateAllowanceNanos();
+        long timeout = Math.min(timeoutNanos, rateWait);
+        if (timeout <= 0) {
+            throw slow();
+        }
+        long start = System.nanoTime();
+        boolean more;
+        try {
+            more = in.fill(timeout);
+        } catch (SocketTimeoutException e) {
+            waitedNanos += System.nanoTime() - start;
+            throw rateWait <= timeoutNanos ? slow() : e;
+        }
+        waitedNanos += System.nanoTime() - start;
+        if (!more) {
             throw new java.io.EOFException("the client closed before the end of the request body");
         }
+    }
+
+    private long rateAllowanceNanos() {
+        return allowanceNanos(wireBytes, waitedNanos, minBytesPerSecond, graceNanos);
+    }
+
+    /**
+     * How much longer the server may wait for the next body byte, having received {@code bodyBytes} in
+     * {@code waitedNanos} of waiting: the body must keep {@code bodyBytes + 1 ≥ rate × (waited − grace)};
+     * Long.MAX_VALUE without a rate rule (rate 0). Saturating: a huge grace or body never runs out.
+     */
+    static long allowanceNanos(long bodyBytes, long waitedNanos, long minBytesPerSecond, long graceNanos) {
+        if (minBytesPerSecond == 0) {
+            return Long.MAX_VALUE;
+        }
+        long earnedNanos = bodyBytes + 1 > Long.MAX_VALUE / 1_000_000_000L / 4 ? Long.MAX_VALUE / 4
+                : (bodyBytes + 1) * 1_000_000_000L / minBytesPerSecond;
+        return Math.min(graceNanos, Long.MAX_VALUE / 4) + earnedNanos - waitedNanos;
+    }
+
+    private SlowBodyException slow() {
+        return new SlowBodyException("request body slower than " + minBytesPerSecond + " bytes/s after a grace of "
+                + graceNanos / 1_000_000 + " ms (" + wireBytes + " bytes in " + waitedNanos / 1_000_000 + " ms)");
     }
 
     private void sendContinue() throws IOException {
@@ -105,6 +221,16 @@ final class RequestBody extends InputStream {
             expectContinue = false;
             connection.write(CONTINUE, 0, CONTINUE.length);
         }
+    }
+
+    /** The exception reading this body failed with (EOF, timeout, reset, bad framing), or null. */
+    IOException failure() {
+        return failure;
+    }
+
+    /** Bytes taken from the input for this body so far, framing included. */
+    long wireBytes() {
+        return wireBytes;
     }
 
     /**
@@ -121,13 +247,14 @@ final class RequestBody extends InputStream {
 
     /**
      * Whether what the handler left could be read and discarded within {@code maxBytes} of input: not after a
-     * framing error, not while the client still waits for 100 Continue, not when a Content-Length says more.
+     * read failure or when the server gave up on it, not while the client still waits for 100 Continue, not
+     * when a Content-Length says more.
      */
     boolean drainable(long maxBytes) {
         if (fullyRead()) {
             return true;
         }
-        if (failure != null || (expectContinue && !touched)) {
+        if (failure != null || abandoned || (expectContinue && !touched)) {
             return false;
         }
         return chunked != null || remaining <= maxBytes;
@@ -167,6 +294,15 @@ final class RequestBody extends InputStream {
         BadBodyException(HttpException cause) {
             super(cause.getMessage());
             this.cause = cause;
+        }
+    }
+
+    /** The client sent its body slower than the minimum rate: cut like a timeout (the server counts it so). */
+    static final class SlowBodyException extends SocketTimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        SlowBodyException(String message) {
+            super(message);
         }
     }
 }

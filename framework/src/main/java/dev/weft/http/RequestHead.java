@@ -8,8 +8,14 @@ package dev.weft.http;
  * @param path         origin-form path, also for absolute-form targets (RFC 9112 §3.2.2); "*" for OPTIONS *
  * @param query        the query, without '?', or null
  * @param minorVersion 0 for HTTP/1.0, 1 for HTTP/1.1 (and any later 1.x, treated as 1.1: RFC 9110 §6.2)
+ * @param version      the HTTP-version as received, e.g. "HTTP/1.1"
  * @param authority    the Host: from an absolute-form target, else the Host field
  * @param headers      the field lines
  */
 public record RequestHead(String method, String target, String path, String query, int minorVersion,
-                          String authority, Headers headers) {}
+                          String version, String authority, Headers headers) {
+    /** {@return the request-line as received: method, request-target and version, separated by single spaces} */
+    public String requestLine() {
+        return method + ' ' + target + ' ' + version;
+    }
+}

@@ -25,7 +25,7 @@ final class RequestLine {
         int minor = version(b, sp2 + 1, end);
         String method = method(b, start, sp1);
         String target = new String(b, targetStart, sp2 - targetStart, StandardCharsets.US_ASCII);
-        return withTarget(method, target, minor, headers);
+        return withTarget(method, target, minor, versionText(b, sp2 + 1), headers);
     }
 
     /** HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3); major 1 only (else 505). */
@@ -38,6 +38,12 @@ final class RequestLine {
             throw new HttpException(505, "HTTP version not supported");
         }
         return b[from + 7] == '0' ? 0 : 1; // 1.x with x > 1: treated as 1.1 (RFC 9110 §6.2)
+    }
+
+    /** The version as received, without an allocation for the two common ones. */
+    private static String versionText(byte[] b, int from) {
+        return b[from + 7] == '1' ? "HTTP/1.1" : b[from + 7] == '0' ? "HTTP/1.0"
+                : new String(b, from, 8, StandardCharsets.US_ASCII);
     }
 
     private static boolean digit(byte c) {
@@ -55,8 +61,8 @@ final class RequestLine {
         return new String(b, start, n, StandardCharsets.US_ASCII);
     }
 
-    private static RequestHead withTarget(String method, String target, int minor, Headers headers)
-            throws HttpException {
+    private static RequestHead withTarget(String method, String target, int minor, String version,
+                                          Headers headers) throws HttpException {
         String authority = host(headers, minor);
         String pathAndQuery;
         if (target.charAt(0) == '/') {
@@ -65,7 +71,7 @@ final class RequestLine {
             if (!method.equals("OPTIONS")) {
                 throw HttpException.badRequest("asterisk-form is for OPTIONS only"); // RFC 9112 §3.2.4
             }
-            return new RequestHead(method, target, "*", null, minor, authority, headers);
+            return new RequestHead(method, target, "*", null, minor, version, authority, headers);
         } else if (startsWithIgnoreCase(target, "http://") || startsWithIgnoreCase(target, "https://")) {
             int authorityStart = target.indexOf("//") + 2; // absolute-form: RFC 9112 §3.2.2
             int pathStart = authorityStart;
@@ -86,7 +92,7 @@ final class RequestLine {
         int q = pathAndQuery.indexOf('?');
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         String query = q < 0 ? null : pathAndQuery.substring(q + 1);
-        return new RequestHead(method, target, path, query, minor, authority, headers);
+        return new RequestHead(method, target, path, query, minor, version, authority, headers);
     }
 
     /** RFC 9112 §3.2: an HTTP/1.1 request with no Host, or more than one, gets 400. */

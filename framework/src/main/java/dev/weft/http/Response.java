@@ -6,15 +6,23 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The response to one request: status and fields, then either a whole body ({@link #send}) or a streamed one
- * ({@link #stream()}: chunked on HTTP/1.1, close-delimited on HTTP/1.0). The head and a small body go out in one
- * write. HEAD responses carry the fields (Content-Length included) and no body. Date is always added;
- * "Connection: close" when the connection will close after this response.
+ * ({@link #stream()}: chunked on HTTP/1.1, close-delimited on HTTP/1.0, buffered into chunks of
+ * {@value ChunkedOutput#CHUNK_BYTES} bytes). The head and a small body go out in one write. HEAD responses carry
+ * the fields (Content-Length included) and no body. Date is always added; "Connection: close" when the
+ * connection will close after this response.
+ *
+ * <p>A response is sent once: {@code send} after {@code send} (or after {@code stream()}) throws
+ * {@link IllegalStateException}, and the server logs it as a handler bug.
  *
  * <pre>
  * Threading: used by the request's handler thread only.
+ * States: open (status and fields may change) → started (send or stream called: they are frozen)
+ *         → on the wire (head written) → complete (whole response written). An error before "on the wire"
+ *         can still replace the response (resetForError); after it, only a close can.
  * </pre>
  */
 public final class Response {
@@ -24,17 +32,23 @@ public final class Response {
     private final Connection connection;
     private final boolean head;         // a HEAD request: fields only
     private final int minorVersion;
+    private final JsonCodec json;       // the user's JSON library, or null
+    private final BooleanSupplier inputIntact; // asked once, as the head goes out: can the connection read
+                                               // another request after this exchange?
     private boolean keepAlive;
     private int status = 200;
     private final List<String> fields = new ArrayList<>(4); // name, value, name, value...
-    private boolean committed;          // the head has been written
+    private int keptFields;             // fields set before the current handler began: an error keeps them
+    private boolean started;            // send() or stream() called: status and fields frozen
+    private byte[] pendingHead;         // stream(): the head, until the first chunk carries it
+    private boolean onWire;             // the head has been written
+    private boolean complete;           // the whole response has been written
     private ChunkedOutput stream;       // non-null once streaming began
-    private final JsonWriter json;      // the user's JSON library, or null
-    private final java.util.function.BooleanSupplier inputIntact; // asked once, as the head goes out: can the
-                                                                  // connection read another request after it?
+    private long bytesOut;              // bytes written, head included
+    private IOException wireFailure;    // a write to the connection failed: the connection is done
 
-    Response(Connection connection, boolean head, int minorVersion, boolean keepAlive, JsonWriter json,
-             java.util.function.BooleanSupplier inputIntact) {
+    Response(Connection connection, boolean head, int minorVersion, boolean keepAlive, JsonCodec json,
+             BooleanSupplier inputIntact) {
         this.connection = connection;
         this.json = json;
         this.inputIntact = inputIntact;
@@ -43,22 +57,39 @@ public final class Response {
         this.keepAlive = keepAlive;
     }
 
+    /**
+     * Sets the status (default 200).
+     *
+     * @param code 200..599 (1xx are the server's; 100 Continue is sent by the request body)
+     * @return this response
+     * @throws IllegalArgumentException outside 200..599
+     * @throws IllegalStateException    once the response was sent or its stream opened
+     */
     public Response status(int code) {
         if (code < 200 || code > 599) {
             throw new IllegalArgumentException("status must be 200..599 here, was " + code);
         }
-        checkNotCommitted();
+        checkNotStarted();
         status = code;
         return this;
     }
 
+    /** {@return the status set so far (200 unless changed)} */
     public int status() {
         return status;
     }
 
-    /** Adds a field; Content-Length, Transfer-Encoding, Date and Connection are the server's to set. */
+    /**
+     * Adds a field; Content-Length, Transfer-Encoding, Date and Connection are the server's to set.
+     *
+     * @param name  a field name (RFC 9110 token)
+     * @param value a field value: no CR, LF or other control characters (no header injection)
+     * @return this response
+     * @throws IllegalArgumentException for an invalid name or value, or a field the server sets
+     * @throws IllegalStateException    once the response was sent or its stream opened
+     */
     public Response header(String name, String value) {
-        checkNotCommitted();
+        checkNotStarted();
         for (int i = 0; i < name.length(); i++) {
             if (!Tokens.isTchar((byte) name.charAt(i)) || name.charAt(i) > 0x7E) {
                 throw new IllegalArgumentException("invalid field name: " + name);
@@ -79,13 +110,23 @@ public final class Response {
         return this;
     }
 
+    /**
+     * Sets Content-Type.
+     *
+     * @param value the media type, e.g. {@code text/html; charset=UTF-8}
+     * @return this response
+     */
     public Response contentType(String value) {
         return header("Content-Type", value);
     }
 
-    /** Asks the server to close the connection after this response (adds Connection: close). */
+    /**
+     * Asks the server to close the connection after this response (adds Connection: close).
+     *
+     * @return this response
+     */
     public Response close() {
-        checkNotCommitted();
+        checkNotStarted();
         keepAlive = false;
         return this;
     }
@@ -94,39 +135,60 @@ public final class Response {
         return keepAlive;
     }
 
+    /** {@return true once the response was sent or its stream opened: status and fields can no longer change} */
     public boolean isCommitted() {
-        return committed;
+        return started;
     }
 
+    /**
+     * Sends the whole response with this text as its body, UTF-8 encoded (Content-Type text/plain unless set).
+     *
+     * @param body the body
+     * @throws IOException when the client cannot be written to (the connection is then closed)
+     */
     public void send(String body) throws IOException {
-        if (!hasField("content-type")) {
+        if (!started && !hasField("content-type")) {
             contentType("text/plain; charset=UTF-8");
         }
         send(body.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends the whole response with this body (Content-Length framing). */
+    /**
+     * Sends the whole response with this body (Content-Length framing).
+     *
+     * @param body the body (not sent for HEAD, 204 and 304)
+     * @throws IOException           when the client cannot be written to (the connection is then closed)
+     * @throws IllegalStateException when the response was already sent or its stream opened
+     */
     public void send(byte[] body) throws IOException {
-        checkNotCommitted();
+        checkNotStarted();
+        started = true;
         byte[] headBytes = head(body.length, false);
-        committed = true;
         boolean withBody = !head && status != 204 && status != 304;
         if (withBody && headBytes.length + body.length <= COALESCE_BYTES) {
             byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
             System.arraycopy(body, 0, all, headBytes.length, body.length);
-            connection.write(all, 0, all.length); // one write, one syscall
+            write(all, 0, all.length); // one write, one syscall
         } else {
-            connection.write(headBytes, 0, headBytes.length);
+            write(headBytes, 0, headBytes.length);
             if (withBody) {
-                connection.write(body, 0, body.length);
+                write(body, 0, body.length);
             }
         }
+        complete = true;
     }
 
-    /** Sends {@code value} as JSON, written by the {@link JsonWriter} the server was built with. */
+    /**
+     * Sends {@code value} as JSON, written by the {@link JsonCodec} the server was built with (Content-Type
+     * application/json unless set).
+     *
+     * @param value what to serialise
+     * @throws Exception             what the codec throws, or an I/O failure
+     * @throws IllegalStateException without a codec ({@link HttpServer.Builder#json(JsonCodec)})
+     */
     public void json(Object value) throws Exception {
         if (json == null) {
-            throw new IllegalStateException("no JsonWriter configured: HttpServer.builder().json(writer)");
+            throw new IllegalStateException("no JsonCodec configured: HttpServer.builder().json(codec)");
         }
         byte[] body = json.write(value);
         if (!hasField("content-type")) {
@@ -135,26 +197,37 @@ public final class Response {
         send(body);
     }
 
-    /** Sends an empty body. */
+    /**
+     * Sends an empty body.
+     *
+     * @throws IOException when the client cannot be written to
+     */
     public void send() throws IOException {
         send(new byte[0]);
     }
 
-    /** A streamed body: chunked on HTTP/1.1, close-delimited on HTTP/1.0. Close the stream to finish. */
-    public OutputStream stream() throws IOException {
+    /**
+     * A streamed body: chunked on HTTP/1.1, close-delimited on HTTP/1.0. Writes are buffered into chunks of
+     * {@value ChunkedOutput#CHUNK_BYTES} bytes; {@code flush()} sends what is buffered (the head with it, the
+     * first time); {@code close()} ends the body (the server closes it if the handler does not). Calling it
+     * again returns the same stream.
+     *
+     * @return the body stream
+     * @throws IllegalStateException when the response was already sent
+     */
+    public OutputStream stream() {
         if (stream != null) {
             return stream;
         }
-        checkNotCommitted();
+        checkNotStarted();
+        started = true;
         boolean noBody = head || status == 204 || status == 304; // RFC 9110 §6.4.1: no content, no framing
         boolean chunked = minorVersion == 1 && !noBody;
         if (minorVersion == 0 && !noBody) {
             keepAlive = false; // HTTP/1.0: the end of the body is the end of the connection
         }
-        byte[] headBytes = head(noBody ? 0 : -1, chunked);
-        connection.write(headBytes, 0, headBytes.length);
-        committed = true;
-        stream = new ChunkedOutput(connection, chunked, noBody);
+        pendingHead = head(noBody ? 0 : -1, chunked);
+        stream = new ChunkedOutput(this, chunked, noBody);
         return stream;
     }
 
@@ -162,15 +235,85 @@ public final class Response {
     void finish() throws IOException {
         if (stream != null) {
             stream.close();
-        } else if (!committed) {
+            complete = true;
+        } else if (!started) {
             send();
         }
     }
 
-    /** For an error response replacing what a failed handler began: drops its fields (cookies, Location...). */
+    /** Called by the stream: its bytes, preceded by the head the first time (one write). */
+    void writeBody(byte[] b, int off, int len) throws IOException {
+        if (pendingHead != null) {
+            byte[] h = pendingHead;
+            pendingHead = null;
+            byte[] all = java.util.Arrays.copyOf(h, h.length + len);
+            System.arraycopy(b, off, all, h.length, len);
+            write(all, 0, all.length);
+        } else if (len > 0) {
+            write(b, off, len);
+        }
+    }
+
+    private void write(byte[] b, int off, int len) throws IOException {
+        if (wireFailure != null) {
+            throw wireFailure; // the connection broke: nothing more can be sent on it
+        }
+        onWire = true;
+        try {
+            connection.write(b, off, len);
+        } catch (IOException e) {
+            wireFailure = e;
+            throw e;
+        }
+        bytesOut += len;
+    }
+
+    /** Fields set so far are the filters': an error response keeps them (called as each stage begins). */
+    void keepFieldsSetSoFar() {
+        keptFields = fields.size();
+    }
+
+    /**
+     * For an error response replacing what a failed handler began: drops its fields (cookies, Location...) but
+     * keeps those set before it ran, forgets a stream it opened but never flushed, and starts again at 500.
+     */
     void resetForError() {
-        checkNotCommitted();
-        fields.clear();
+        if (onWire) {
+            throw new IllegalStateException("the response is on the wire");
+        }
+        fields.subList(keptFields, fields.size()).clear();
+        started = false;
+        stream = null;
+        pendingHead = null;
+        status = 500;
+    }
+
+    /** True once part of the response has been written: it can no longer be replaced by an error. */
+    boolean onWire() {
+        return onWire;
+    }
+
+    /** True once the whole response has been written. */
+    boolean complete() {
+        return complete;
+    }
+
+    /** The exception a write to the connection failed with, or null: such a connection is done. */
+    IOException wireFailure() {
+        return wireFailure;
+    }
+
+    long bytesOut() {
+        return bytesOut;
+    }
+
+    boolean hasField(String name) {
+        for (int i = 0; i < fields.size(); i += 2) {
+            if (fields.get(i).equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private byte[] head(long contentLength, boolean chunked) {
@@ -201,18 +344,10 @@ public final class Response {
         return out;
     }
 
-    private boolean hasField(String name) {
-        for (int i = 0; i < fields.size(); i += 2) {
-            if (fields.get(i).equalsIgnoreCase(name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void checkNotCommitted() {
-        if (committed) {
-            throw new IllegalStateException("the response head was already sent");
+    private void checkNotStarted() {
+        if (started) {
+            throw new IllegalStateException("the response was already sent (or its stream opened): a response is "
+                    + "sent once");
         }
     }
 }

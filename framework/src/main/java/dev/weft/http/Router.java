@@ -1,42 +1,41 @@
 package dev.weft.http;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
- * Routes a request by method and path pattern, through the filters: 404 when no pattern matches the path, 405
- * with an Allow field when patterns match but not for this method (GET routes also serve HEAD). Immutable once
- * built; shared by every connection.
+ * Routes a request by method and path pattern, through the filters: the server-wide filters around everything
+ * (404 and 405 included), then the matched route's group filters, then its handler. 404 when no pattern
+ * matches the path, 405 with an Allow field when patterns match but not for this method (GET routes also serve
+ * HEAD). Before each stage runs, the fields set so far are marked as kept, so an error response keeps the
+ * filters' fields and drops the failed stage's. Immutable once built; shared by every connection.
  */
 final class Router {
-    record Route(String method, PathPattern pattern, Handler handler) {}
+    record Route(String method, PathPattern pattern, Handler handler, Routes group) {}
 
-    private final List<Route> routes;
+    private record Bound(Route route, List<Filter> filters) {}
+
+    private final List<Bound> routes;
     private final List<Filter> filters;
-    private final Function<Exception, Integer> errorStatus;
+    private final Errors errors;
 
-    Router(List<Route> routes, List<Filter> filters, Function<Exception, Integer> errorStatus) {
-        this.routes = List.copyOf(routes);
-        this.filters = List.copyOf(filters);
-        this.errorStatus = errorStatus;
-    }
-
-    /** The status an exception from a handler maps to (default 500). */
-    int errorStatus(Exception e) {
-        Integer status = errorStatus.apply(e);
-        return status == null ? 500 : status;
+    Router(Routes root, Errors errors) {
+        this.routes = root.routes().stream().map(r -> new Bound(r, List.copyOf(r.group().groupFilters()))).toList();
+        this.filters = List.copyOf(root.filters());
+        this.errors = errors;
     }
 
     /** Every method some route serves, for OPTIONS * (RFC 9110 §9.3.7). */
     Set<String> allMethods() {
         Set<String> methods = new LinkedHashSet<>();
-        for (Route r : routes) {
-            methods.add(r.method());
-            if (r.method().equals("GET")) {
+        for (Bound b : routes) {
+            String m = b.route().method();
+            if (!m.equals(Routes.ANY)) {
+                methods.add(m);
+            }
+            if (m.equals("GET")) {
                 methods.add("HEAD");
             }
         }
@@ -45,43 +44,63 @@ final class Router {
     }
 
     void handle(Request request, Response response) throws Exception {
-        chain(0, request, response);
+        chain(filters, 0, request, response, () -> dispatch(request, response));
     }
 
-    private void chain(int index, Request request, Response response) throws Exception {
+    private static void chain(List<Filter> filters, int index, Request request, Response response,
+                              Filter.Chain last) throws Exception {
+        response.keepFieldsSetSoFar();
         if (index < filters.size()) {
-            filters.get(index).filter(request, response, () -> chain(index + 1, request, response));
+            filters.get(index).filter(request, response, () -> chain(filters, index + 1, request, response, last));
         } else {
-            dispatch(request, response);
+            last.proceed();
         }
     }
 
     private void dispatch(Request request, Response response) throws Exception {
-        String method = request.method().equals("HEAD") ? "GET" : request.method();
         String[] parts = PathPattern.segments(request.path());
+        Bound chosen = null;
+        Map<String, String> chosenParams = null;
+        Bound get = null;                   // for HEAD: the first GET route of the path, if no HEAD route
+        Map<String, String> getParams = null;
         Set<String> allowed = null;
-        for (Route r : routes) {
-            Map<String, String> params = r.pattern().match(parts);
+        String method = request.method();
+        for (Bound b : routes) {
+            Map<String, String> params = b.route().pattern().match(parts);
             if (params == null) {
                 continue;
             }
-            if (r.method().equals(method)) {
-                request.pathParams(params);
-                r.handler().handle(request, response);
-                return;
+            String m = b.route().method();
+            if (m.equals(method) || m.equals(Routes.ANY)) {
+                chosen = b;
+                chosenParams = params;
+                break;
+            }
+            if (get == null && m.equals("GET") && method.equals("HEAD")) {
+                get = b;
+                getParams = params;
             }
             if (allowed == null) {
                 allowed = new LinkedHashSet<>();
             }
-            allowed.add(r.method());
-            if (r.method().equals("GET")) {
+            allowed.add(m);
+            if (m.equals("GET")) {
                 allowed.add("HEAD");
             }
         }
-        if (allowed == null) {
-            response.status(404).send("Not Found\n");
+        if (chosen == null && get != null) {
+            chosen = get;
+            chosenParams = getParams;
+        }
+        if (chosen != null) {
+            Route r = chosen.route();
+            request.route(r.pattern().toString(), chosenParams);
+            chain(chosen.filters(), 0, request, response, () -> r.handler().handle(request, response));
+        } else if (allowed == null) {
+            errors.send(response, 404, "no route for " + request.path());
         } else {
-            response.status(405).header("Allow", String.join(", ", allowed)).send("Method Not Allowed\n");
+            response.header("Allow", String.join(", ", allowed));
+            errors.send(response, 405, request.method() + " is not allowed here");
         }
     }
 }

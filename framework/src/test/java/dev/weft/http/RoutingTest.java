@@ -89,7 +89,17 @@ class RoutingTest {
 
     @Test
     void jsonGoesThroughTheUsersWriter() throws Exception {
-        JsonWriter tinyJson = value -> ("{\"value\":\"" + value + "\"}").getBytes(StandardCharsets.UTF_8);
+        JsonCodec tinyJson = new JsonCodec() {
+            @Override
+            public byte[] write(Object value) {
+                return ("{\"value\":\"" + value + "\"}").getBytes(StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public <T> T read(byte[] json, java.lang.reflect.Type type) {
+                throw new UnsupportedOperationException();
+            }
+        };
         try (HttpServer server = HttpServer.builder()
                 .json(tinyJson)
                 .get("/thing/{id}", (req, res) -> res.json(req.pathParam("id")))

@@ -112,7 +112,7 @@ class SampleIT {
         assertEquals("walk", done.get(0).get("title").asText());
 
         problem(postJson(client, base, "{\"title\":\"\"}"), 400, "title is required");
-        problem(postJson(client, base, "{\"title\":"), 400, "malformed JSON");
+        problem(postJson(client, base, "{\"title\":"), 400, "JSON");
         problem(get(client, base, "/todos/12345"), 404, "no todo 12345");
         problem(get(client, base, "/todos/abc"), 400, "id must be a positive number");
         problem(get(client, base, "/todos?done=maybe"), 400, "done must be true or false");

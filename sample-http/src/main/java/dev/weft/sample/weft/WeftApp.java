@@ -1,9 +1,9 @@
 package dev.weft.sample.weft;
 
-import com.fasterxml.jackson.core.JacksonException;
 import dev.weft.http.HttpServer;
 import dev.weft.http.Request;
 import dev.weft.http.Response;
+import dev.weft.http.Routes;
 import dev.weft.sample.Json;
 import dev.weft.sample.Problem;
 import dev.weft.sample.todo.InvalidTodoException;
@@ -16,7 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The sample's routes in weft's own API ({@code --mode weft}): the same routes as {@code HelidonApp}. */
+/**
+ * The sample's routes in weft's own API ({@code --mode weft}): the same routes as {@code HelidonApp}. JSON goes
+ * through weft's {@code JsonCodec} (Jackson here): a body that is not {@code application/json} is 415, one that
+ * does not parse is 400, both as problem details written by weft.
+ */
 public final class WeftApp {
     private static final byte[] PLAINTEXT = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
 
@@ -28,14 +32,23 @@ public final class WeftApp {
     }
 
     public HttpServer.Builder routes(HttpServer.Builder b) {
-        return b.json(Json.MAPPER::writeValueAsBytes)
+        return b.json(Json.CODEC)
                 .get("/plaintext", (req, res) -> res.contentType("text/plain").send(PLAINTEXT))
                 .get("/json", (req, res) -> res.json(Json.HELLO))
                 .post("/echo", WeftApp::echo)
-                .post("/todos", this::create)
-                .get("/todos", (req, res) -> validated(res, () -> res.json(todos.list(
-                        TodoStore.doneFilter(req.queryParam("done")), req.queryParam("q")))))
-                .get("/todos/{id}", (req, res) -> validated(res, () -> {
+                .group("/todos", this::todos)
+                .get("/stats", (req, res) -> res.json(stats.get()))
+                .error(InvalidTodoException.class, (req, res, e) -> problem(res, Problem.badRequest(e.getMessage())));
+    }
+
+    private void todos(Routes r) {
+        r.post("/", (req, res) -> {
+                    Todo todo = todos.create(req.json(NewTodo.class));
+                    res.status(201).header("Location", "/todos/" + todo.id()).json(todo);
+                })
+                .get("/", (req, res) -> res.json(todos.list(TodoStore.doneFilter(req.queryParam("done")),
+                        req.queryParam("q"))))
+                .get("/{id}", (req, res) -> {
                     long id = TodoStore.id(req.pathParam("id"));
                     Todo todo = todos.get(id).orElse(null);
                     if (todo == null) {
@@ -43,16 +56,15 @@ public final class WeftApp {
                     } else {
                         res.json(todo);
                     }
-                }))
-                .delete("/todos/{id}", (req, res) -> validated(res, () -> {
+                })
+                .delete("/{id}", (req, res) -> {
                     long id = TodoStore.id(req.pathParam("id"));
                     if (todos.delete(id)) {
                         res.status(204).send();
                     } else {
                         problem(res, Problem.notFound("no todo " + id));
                     }
-                }))
-                .get("/stats", (req, res) -> res.json(stats.get()));
+                });
     }
 
     /** The body streamed back as it arrives, under the same content type. */
@@ -61,37 +73,6 @@ public final class WeftApp {
         res.contentType(type == null ? "application/octet-stream" : type);
         try (OutputStream out = res.stream()) {
             req.body().transferTo(out);
-        }
-    }
-
-    private void create(Request req, Response res) throws Exception {
-        String type = req.header("content-type");
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            problem(res, new Problem("about:blank", "Unsupported Media Type", 415, "send the todo as application/json"));
-            return;
-        }
-        validated(res, () -> {
-            NewTodo input;
-            try {
-                input = Json.MAPPER.readValue(req.body(), NewTodo.class);
-            } catch (JacksonException e) {
-                throw new InvalidTodoException("malformed JSON: " + e.getOriginalMessage());
-            }
-            Todo todo = todos.create(input);
-            res.status(201).header("Location", "/todos/" + todo.id()).json(todo);
-        });
-    }
-
-    interface Action {
-        void run() throws Exception;
-    }
-
-    /** Runs {@code action}; an invalid to-do or parameter becomes 400 with a problem body. */
-    private static void validated(Response res, Action action) throws Exception {
-        try {
-            action.run();
-        } catch (InvalidTodoException e) {
-            problem(res, Problem.badRequest(e.getMessage()));
         }
     }
 
