@@ -41,6 +41,7 @@ final class Http1Connection {
     private long startNanos;      // first byte seen (only with an observer)
     private int headBytes;        // bytes the head took
     private boolean observed;     // reported to the observer
+    private boolean servedOne;    // an exchange has ended on this connection (the next waits without a buffer)
 
     Http1Connection(Connection connection, HttpServer.Shared shared, long idleNanos) {
         this.connection = connection;
@@ -59,7 +60,7 @@ final class Http1Connection {
     void serve() throws IOException {
         try {
             while (exchange()) {
-                // next request on the same connection
+                servedOne = true; // next request on the same connection
             }
         } catch (HttpException e) {
             reject(e.status(), e.getMessage()); // only ever thrown before the exchange has a response
@@ -183,6 +184,9 @@ final class Http1Connection {
             if (timeout <= 0) {
                 throw new HttpException(408, "request head not received in time");
             }
+            if (deadline == 0 && servedOne && !awaitNextRequest()) {
+                return null; // idle too long between requests: just close
+            }
             boolean more;
             try {
                 more = in.fill(timeout);
@@ -195,6 +199,24 @@ final class Http1Connection {
             if (!more) {
                 return null; // EOF, mid-head or between requests: nothing to answer
             }
+        }
+    }
+
+    /**
+     * Between requests of a kept-alive connection, with nothing buffered: the read buffer goes back to the pool
+     * and the thread waits for input without one (an idle connection holds no buffer), and without a read that
+     * could only say EAGAIN (the next request is rarely there the instant a response has gone out: nginx's
+     * "not ready until the next event" rule). Not for a connection's first request: accepted with
+     * TCP_DEFER_ACCEPT, its bytes are there already, and a wait would cost an EPOLL_CTL_MOD and a poller wake-up.
+     * False when the idle timeout passed.
+     */
+    private boolean awaitNextRequest() throws IOException {
+        in.release();
+        try {
+            connection.awaitReadable();
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
         }
     }
 

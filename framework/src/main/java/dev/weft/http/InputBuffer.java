@@ -5,13 +5,16 @@ import java.io.IOException;
 
 /**
  * One connection's input: bytes read but not yet consumed, shared by the head parser and the body reader, so
- * pipelined requests that arrive together are parsed from the same buffer, none lost. Threading: the
- * connection's handler thread only.
+ * pipelined requests that arrive together are parsed from the same buffer, none lost. Between requests, with
+ * nothing buffered, the array goes back to the {@link BufferPool} ({@link #release}) and the next fill takes
+ * one again: an idle connection holds no read buffer. Threading: the connection's handler thread only.
  */
 final class InputBuffer {
+    private static final byte[] NONE = new byte[0];
+
     private final Connection connection;
     private final int maxBytes;
-    byte[] buf = new byte[4096];
+    byte[] buf = NONE;
     int start;
     int end;
 
@@ -29,6 +32,9 @@ final class InputBuffer {
      * end of stream. The buffer grows up to {@code maxBytes}; a caller that needs more is over a limit.
      */
     boolean fill(long timeoutNanos) throws IOException {
+        if (buf == NONE) {
+            buf = BufferPool.SHARED.acquire();
+        }
         if (start > 0 && start == end) {
             start = 0;
             end = 0;
@@ -51,6 +57,17 @@ final class InputBuffer {
         }
         end += n;
         return true;
+    }
+
+    /** Gives the array back to the pool; only when nothing is buffered. */
+    void release() {
+        assert start == end : "release with " + available() + " bytes buffered";
+        if (buf != NONE) {
+            BufferPool.SHARED.release(buf);
+            buf = NONE;
+        }
+        start = 0;
+        end = 0;
     }
 
     boolean full() {

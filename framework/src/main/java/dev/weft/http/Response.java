@@ -27,7 +27,6 @@ import java.util.function.BooleanSupplier;
  */
 public final class Response {
     private static final int COALESCE_BYTES = 16 * 1024;
-    private static final byte[] CRLF = {'\r', '\n'};
 
     private final Connection connection;
     private final boolean head;         // a HEAD request: fields only
@@ -163,13 +162,13 @@ public final class Response {
     public void send(byte[] body) throws IOException {
         checkNotStarted();
         started = true;
-        byte[] headBytes = head(body.length, false);
         boolean withBody = !head && status != 204 && status != 304;
-        if (withBody && headBytes.length + body.length <= COALESCE_BYTES) {
-            byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
-            System.arraycopy(body, 0, all, headBytes.length, body.length);
+        if (withBody && body.length <= COALESCE_BYTES) {
+            byte[] all = head(body.length, false, body.length); // the head, with room for the body after it
+            System.arraycopy(body, 0, all, all.length - body.length, body.length);
             write(all, 0, all.length); // one write, one syscall
         } else {
+            byte[] headBytes = head(body.length, false, 0);
             write(headBytes, 0, headBytes.length);
             if (withBody) {
                 write(body, 0, body.length);
@@ -226,7 +225,7 @@ public final class Response {
         if (minorVersion == 0 && !noBody) {
             keepAlive = false; // HTTP/1.0: the end of the body is the end of the connection
         }
-        pendingHead = head(noBody ? 0 : -1, chunked);
+        pendingHead = head(noBody ? 0 : -1, chunked, 0);
         stream = new ChunkedOutput(this, chunked, noBody);
         return stream;
     }
@@ -316,32 +315,14 @@ public final class Response {
         return false;
     }
 
-    private byte[] head(long contentLength, boolean chunked) {
+    /** The head (followed by {@code room} bytes for the caller), deciding Connection: close as it goes out. */
+    private byte[] head(long contentLength, boolean chunked, int room) {
         if (keepAlive && !inputIntact.getAsBoolean()) {
             keepAlive = false; // the request body will not be read to its end: this exchange ends the connection
         }
-        StringBuilder sb = new StringBuilder(128);
-        sb.append(minorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ").append(status).append(' ')
-                .append(Status.reason(status)).append("\r\n");
-        for (int i = 0; i < fields.size(); i += 2) {
-            sb.append(fields.get(i)).append(": ").append(fields.get(i + 1)).append("\r\n");
-        }
-        if (chunked) {
-            sb.append("Transfer-Encoding: chunked\r\n");
-        } else if (contentLength >= 0 && status != 204 && status != 304) {
-            sb.append("Content-Length: ").append(contentLength).append("\r\n");
-        }
-        if (!keepAlive) {
-            sb.append("Connection: close\r\n");
-        } else if (minorVersion == 0) {
-            sb.append("Connection: keep-alive\r\n");
-        }
-        byte[] start = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
-        byte[] date = DateHeader.line();
-        byte[] out = java.util.Arrays.copyOf(start, start.length + date.length + CRLF.length);
-        System.arraycopy(date, 0, out, start.length, date.length);
-        System.arraycopy(CRLF, 0, out, start.length + date.length, CRLF.length);
-        return out;
+        boolean length = contentLength >= 0 && status != 204 && status != 304;
+        return ResponseHead.encode(minorVersion, status, fields, length ? contentLength : -1, chunked, keepAlive,
+                room);
     }
 
     private void checkNotStarted() {
