@@ -1,5 +1,6 @@
 package dev.weft.http;
 
+import dev.weft.server.BufferPool;
 import dev.weft.server.Connection;
 import java.io.IOException;
 

@@ -59,8 +59,8 @@ final class ExchangeRules implements Http1ConnectionListener {
     public void headers(ConnectionContext ctx, Headers headers) {
         if (ctx instanceof WeftConnectionContext weft) {
             if (receive) {
-                weft.requestHeadReceived(headers.containsToken(HeaderValues.CONNECTION_CLOSE), hasBody(headers));
-            } else if (weft.responseHeadSending(headers.containsToken(HeaderValues.CONNECTION_CLOSE))
+                weft.requestHeadReceived(saysClose(headers), hasBody(headers));
+            } else if (weft.responseHeadSending(saysClose(headers))
                     && headers instanceof WritableHeaders<?> writable) {
                 writable.set(HeaderValues.CONNECTION_CLOSE); // the client learns that this connection ends here
             }
@@ -78,6 +78,11 @@ final class ExchangeRules implements Http1ConnectionListener {
         for (Http1ConnectionListener l : users) {
             l.status(ctx, status);
         }
+    }
+
+    /** Connection: close (the map lookup first: containsToken walks the values through a stream). */
+    private static boolean saysClose(Headers headers) {
+        return headers.contains(HeaderNames.CONNECTION) && headers.containsToken(HeaderValues.CONNECTION_CLOSE);
     }
 
     /** Transfer-Encoding, or a Content-Length over 0 (a malformed one counts: Helidon rejects it later). */

@@ -1,5 +1,6 @@
 package dev.weft.helidon;
 
+import dev.weft.server.BufferPool;
 import dev.weft.server.Connection;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.socket.HelidonSocket;
@@ -15,14 +16,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * full. Timeouts, interrupts and shutdown surface as {@link UncheckedIOException}, as from Helidon's own sockets.
  *
  * <pre>
- * Threading: get() is called by the connection's thread only (Helidon's reader is single-threaded); readBuffer
- * is touched only by it. write() may be called by any thread (a streaming response written from elsewhere):
+ * Threading: get() is called by the connection's thread only (Helidon's reader is single-threaded); it reads
+ * through a pooled buffer held for that read only. write() may be called by any thread (a streaming response written from elsewhere):
  * writeLock serialises writers and guards writeBuffer.
  * </pre>
  */
 final class WeftSocket implements HelidonSocket {
-    /** Bytes asked for per read: a request head and a small body fit in one, a large body takes few syscalls. */
-    static final int READ_BYTES = 8 * 1024;
     /** Bytes copied out of Helidon's buffers per write(2). */
     private static final int MAX_WRITE_BYTES = 64 * 1024;
 
@@ -31,7 +30,6 @@ final class WeftSocket implements HelidonSocket {
     private final long connectionNumber;
     private final PeerInfo remote;
     private final PeerInfo local;
-    private byte[] readBuffer;                           // connection thread only, lazily
     private final ReentrantLock writeLock = new ReentrantLock();
     private byte[] writeBuffer = new byte[0];            // guarded by writeLock
 
@@ -58,18 +56,16 @@ final class WeftSocket implements HelidonSocket {
      * before it throws {@link UncheckedIOException} with a {@link java.net.SocketTimeoutException}.
      */
     byte[] read(long timeoutNanos) {
-        byte[] buffer = readBuffer;
-        if (buffer == null) {
-            buffer = readBuffer = new byte[READ_BYTES];
-        }
-        int n;
+        byte[] buffer = BufferPool.SHARED.acquire(); // held for this read only: an idle connection holds none
         try {
-            n = timeoutNanos == 0 ? connection.read(buffer, 0, buffer.length)
+            int n = timeoutNanos == 0 ? connection.read(buffer, 0, buffer.length)
                     : connection.read(buffer, 0, buffer.length, timeoutNanos);
+            return n < 0 ? null : Arrays.copyOf(buffer, n);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            BufferPool.SHARED.release(buffer);
         }
-        return n < 0 ? null : Arrays.copyOf(buffer, n);
     }
 
     /** Writes every available byte of {@code buffer}, parking while the peer's window is full. */
