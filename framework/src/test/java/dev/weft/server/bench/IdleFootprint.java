@@ -1,5 +1,6 @@
 package dev.weft.server.bench;
 
+import dev.weft.http.HttpServer;
 import dev.weft.server.Connection;
 import dev.weft.server.Server;
 import java.io.BufferedReader;
@@ -14,13 +15,15 @@ import javax.management.ObjectName;
 
 /**
  * Measures what an idle keep-alive connection costs the server: heap (after full GCs) and native memory (NMT
- * "committed") with N connections open and parked in {@link Connection#awaitReadable()}, against the same
- * server with none. The clients live in a separate Python process on 127.0.0.1, so their objects do not count.
+ * "committed") with N connections open and idle, against the same server with none. The clients live in a
+ * separate Python process on 127.0.0.1, so their objects do not count. Two servers: {@code tcp}, an echo handler
+ * parked in {@link Connection#awaitReadable()}; {@code http}, weft's HTTP server after one keep-alive exchange
+ * on each connection (waiting for the next request).
  *
  * <pre>
  * java -XX:NativeMemoryTracking=summary --enable-native-access=ALL-UNNAMED \
  *      -cp framework/target/test-classes:framework/target/classes:poller/target/classes \
- *      dev.weft.server.bench.IdleFootprint 10000
+ *      dev.weft.server.bench.IdleFootprint 10000 [tcp|http]
  * </pre>
  * Kernel memory (socket buffers, epitems) is not included; NMT does not see it.
  */
@@ -28,21 +31,39 @@ public final class IdleFootprint {
     private static final String CLIENTS = """
             import socket, sys
             n, port = int(sys.argv[1]), int(sys.argv[2])
+            http = sys.argv[3] == 'http'
             conns = []
             for i in range(n):
-                s = socket.create_connection(('127.0.0.1', port)); s.sendall(b'x')
-                assert s.recv(1) == b'x'
+                s = socket.create_connection(('127.0.0.1', port))
+                if http:
+                    s.sendall(b'GET /idle HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n')
+                    data = b''
+                    while not data.endswith(b'idle'): data += s.recv(4096)
+                else:
+                    s.sendall(b'x')
+                    assert s.recv(1) == b'x'
                 conns.append(s)
             print('READY', flush=True)
             sys.stdin.read()
             """;
 
+    private static String mode = "tcp";
+
     private IdleFootprint() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
-        try (Server server = Server.builder().port(0).maxConnections(n + 10).idleTimeout(Duration.ofMinutes(10))
-                .shutdownGrace(Duration.ZERO).start(IdleFootprint::echoOneByteThenIdle)) {
+        boolean http = args.length > 1 && args[1].equals("http");
+        HttpServer httpServer = null;
+        if (http) {
+            HttpServer.Builder b = HttpServer.builder().get("/idle", (req, res) -> res.send("idle"));
+            b.tcp().port(0).maxConnections(n + 10).idleTimeout(Duration.ofMinutes(10)).shutdownGrace(Duration.ZERO);
+            httpServer = b.start();
+        }
+        try (Server server = http ? httpServer.tcp() : Server.builder().port(0).maxConnections(n + 10)
+                .idleTimeout(Duration.ofMinutes(10)).shutdownGrace(Duration.ZERO)
+                .start(IdleFootprint::echoOneByteThenIdle)) {
+            mode = http ? "http" : "tcp";
             // Warm-up round: the JIT, class loading and the poller's tables grow here, not in the measurement.
             hold(server, n / 5).close();
             while (server.stats().active() > 0) {
@@ -51,8 +72,8 @@ public final class IdleFootprint {
             Footprint before = Footprint.measure();
             Clients clients = hold(server, n);
             Footprint after = Footprint.measure();
-            System.out.printf("%d idle connections: heap %.0f B/conn, native (NMT committed, not heap) %.0f B/conn, "
-                            + "total %.0f B/conn%n", n, (after.heap - before.heap) / (double) n,
+            System.out.printf("%s, %d idle connections: heap %.0f B/conn, native (NMT committed, not heap) %.0f B/conn, "
+                            + "total %.0f B/conn%n", mode, n, (after.heap - before.heap) / (double) n,
                     (after.nativeCommitted - before.nativeCommitted) / (double) n,
                     (after.heap - before.heap + after.nativeCommitted - before.nativeCommitted) / (double) n);
             after.categories.forEach((name, kb) -> {
@@ -78,7 +99,7 @@ public final class IdleFootprint {
     private static Clients hold(Server server, int n) throws Exception {
         long activeBefore = server.stats().active();
         Process p = new ProcessBuilder("python3", "-c", CLIENTS, String.valueOf(n),
-                String.valueOf(server.address().getPort())).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                String.valueOf(server.address().getPort()), mode).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         if (!"READY".equals(out.readLine())) {
             p.destroyForcibly();
