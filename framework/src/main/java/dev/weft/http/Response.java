@@ -176,6 +176,9 @@ public final class Response {
         if (keepAlive && !inputIntact.getAsBoolean()) {
             keepAlive = false; // the request body will not be read to its end: this exchange ends the connection
         }
+        if (keepAlive && connection.isDraining()) {
+            keepAlive = false; // the server is closing: this exchange is the connection's last
+        }
         StringBuilder sb = new StringBuilder(128);
         sb.append(minorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ").append(status).append(' ')
                 .append(Status.reason(status)).append("\r\n");

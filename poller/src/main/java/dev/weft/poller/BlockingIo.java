@@ -9,6 +9,7 @@ import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Blocking-style I/O on a registered, non-blocking fd: try the syscall; on EAGAIN park on the item until the
@@ -26,12 +27,40 @@ public final class BlockingIo {
 
     private BlockingIo() {}
 
-    /** Reads at least one byte into {@code dst}; returns the count, or 0 at end of stream (or empty dst). */
+    private static final BooleanSupplier NEVER = () -> false;
+
+    /**
+     * Reads at least one byte into {@code dst}.
+     *
+     * @param item         the registration of the fd to read
+     * @param dst          where to put the bytes
+     * @param timeoutNanos a deadline for the whole call (&gt; 0), or {@link #NO_TIMEOUT}
+     * @return the count, or 0 at end of stream (or for an empty dst)
+     * @throws IOException {@link SocketTimeoutException}, {@link InterruptedIOException}, {@link
+     *                     FileClosedException}, {@link SetClosedException}, or the syscall's error
+     */
     public static long read(Item item, MemorySegment dst, long timeoutNanos) throws IOException {
+        return read(item, dst, timeoutNanos, NEVER);
+    }
+
+    /**
+     * Like {@link #read(Item, MemorySegment, long)}, but asks {@code stopWaiting} each time the read would have
+     * to wait (after a non-blocking attempt found nothing): when it says so, returns {@link Errno#WOULD_BLOCK}
+     * having read nothing. A thread parked meanwhile must be woken to ask again ({@link Item#signalInput()}).
+     *
+     * @param item         the registration of the fd to read
+     * @param dst          where to put the bytes
+     * @param timeoutNanos a deadline for the whole call (&gt; 0), or {@link #NO_TIMEOUT}
+     * @param stopWaiting  true when the caller would rather stop than wait
+     * @return the count, 0 at end of stream, or {@link Errno#WOULD_BLOCK} when it stopped instead of waiting
+     * @throws IOException as {@link #read(Item, MemorySegment, long)}
+     */
+    public static long read(Item item, MemorySegment dst, long timeoutNanos, BooleanSupplier stopWaiting)
+            throws IOException {
         long deadline = deadline(timeoutNanos);
         for (;;) {
             long n = tryRead(item, dst);
-            if (n != Errno.WOULD_BLOCK) {
+            if (n != Errno.WOULD_BLOCK || stopWaiting.getAsBoolean()) {
                 return n;
             }
             check(item, deadline == 0 ? item.awaitInput() : item.awaitInput(remaining(deadline)));

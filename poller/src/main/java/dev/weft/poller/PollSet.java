@@ -500,6 +500,17 @@ final class PollSet {
         }
     }
 
+    /** Wakes the poller thread unless the set is already dead (tests drive a failing poller thread this way). */
+    void wake() {
+        if (tryAcquire()) {
+            try {
+                wakePoller();
+            } finally {
+                release(1);
+            }
+        }
+    }
+
     void countPark() {
         parks.increment();
     }
