@@ -182,7 +182,22 @@ public final class Connection implements AutoCloseable {
      */
     public void write(byte[] src, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, src.length);
-        write(MemorySegment.ofArray(src).asSlice(offset, length));
+        write(MemorySegment.ofArray(src).asSlice(offset, length), true);
+    }
+
+    /**
+     * Writes an interim message that does not end the exchange in progress — the peer's input is expected to go
+     * on (HTTP's {@code 100 Continue} before a request body). Unlike {@link #write(byte[], int, int)}, the reads
+     * that follow still count as mid-exchange: the read timeout applies, and a closing server lets them wait.
+     *
+     * @param src    the bytes
+     * @param offset where they start
+     * @param length how many
+     * @throws IOException as {@link #write(byte[], int, int)}
+     */
+    public void writeInterim(byte[] src, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        write(MemorySegment.ofArray(src).asSlice(offset, length), false);
     }
 
     /**
@@ -193,11 +208,11 @@ public final class Connection implements AutoCloseable {
      */
     public void write(ByteBuffer src) throws IOException {
         int length = src.remaining();
-        write(MemorySegment.ofBuffer(src));
+        write(MemorySegment.ofBuffer(src), true);
         src.position(src.position() + length);
     }
 
-    private void write(MemorySegment src) throws IOException {
+    private void write(MemorySegment src, boolean endsExchange) throws IOException {
         MemorySegment rest = src;
         if (beforeFirstBlock != null) {
             long n = BlockingIo.tryWrite(item, src);
@@ -209,7 +224,9 @@ public final class Connection implements AutoCloseable {
         if (rest.byteSize() > 0) {
             BlockingIo.write(item, rest, config.writeTimeout().toNanos());
         }
-        exchangeStarted = false;
+        if (endsExchange) {
+            exchangeStarted = false;
+        }
         bytesOut += src.byteSize();
         metrics.bytesOut(src.byteSize());
     }

@@ -87,6 +87,29 @@ class HttpShutdownTest {
     }
 
     /**
+     * A request with {@code Expect: 100-continue} whose body comes after close() began: the 100 Continue was an
+     * interim response, so the exchange is still in progress and its body is read, not cut as an idle read.
+     */
+    @Test
+    void aBodyAfter100ContinueIsStillReadWhileTheServerCloses() throws Exception {
+        HttpServer.Builder b = HttpServer.builder().post("/echo", (req, res) -> res.send(req.bodyBytes())).port(0);
+        b.tcp().shutdownGrace(LONG_GRACE);
+        HttpServer server = b.start();
+        try (Wire w = new Wire(server.address()); TestThreads threads = new TestThreads()) {
+            w.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+            assertEquals(100, w.readResponse().status());
+            threads.platform("close", server::close);
+            awaitRefused(server.address());
+            Wire.Reply r = w.send("hello").readResponse();
+            assertEquals(200, r.status(), r.head());
+            assertEquals("hello", r.body());
+            assertTrue(r.hasField("connection: close"), r.head());
+        } finally {
+            server.close();
+        }
+    }
+
+    /**
      * A request sent on an idle keep-alive connection as close() begins (released together, many rounds) is
      * answered with a whole response, or the connection ends before any byte of one — never a cut response.
      */
