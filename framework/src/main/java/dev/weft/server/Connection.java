@@ -355,7 +355,11 @@ public final class Connection implements AutoCloseable {
         ConnectionEvents.closed(file.fd(), System.nanoTime() - openedAtNanos, bytesIn, bytesOut, cause);
     }
 
-    /** @return true until the connection is closed (by its handler's end, or by the server) */
+    /**
+     * Whether the connection is still open: true until it is closed, by its handler's end or by the server.
+     *
+     * @return true while open
+     */
     public boolean isOpen() {
         return file.isOpen();
     }

@@ -139,22 +139,38 @@ public final class Server implements AutoCloseable {
         return new Server(config, handler, extras);
     }
 
-    /** @return a builder with the documented defaults */
+    /**
+     * A builder for a server, with the documented defaults.
+     *
+     * @return a new builder
+     */
     public static ServerBuilder builder() {
         return new ServerBuilder();
     }
 
-    /** @return the address the listeners are bound to (the chosen port when the config asked for port 0) */
+    /**
+     * The address the listeners are bound to: the chosen port when the config asked for port 0.
+     *
+     * @return the bound address
+     */
     public InetSocketAddress address() {
         return boundAddress;
     }
 
-    /** @return the configuration the server was started with */
+    /**
+     * The configuration the server was started with.
+     *
+     * @return the configuration
+     */
     public ServerConfig config() {
         return config;
     }
 
-    /** @return the server's counters now */
+    /**
+     * The server's counters now.
+     *
+     * @return a snapshot
+     */
     public ServerStats stats() {
         return metrics.snapshot(connections.active(), failure.get() != null);
     }
@@ -169,7 +185,11 @@ public final class Server implements AutoCloseable {
         return failure.get();
     }
 
-    /** @return the poller's registry, for diagnostics and leak checks */
+    /**
+     * The server's poller: its registry dump and counters, for diagnostics and leak checks.
+     *
+     * @return the poller
+     */
     public Poller poller() {
         return poller;
     }

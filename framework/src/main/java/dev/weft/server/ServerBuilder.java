@@ -36,13 +36,23 @@ public final class ServerBuilder {
 
     ServerBuilder() {}
 
-    /** @param value the address to listen on (see {@link ServerConfig#address()}) @return this builder */
+    /**
+     * Sets the address to listen on ({@link ServerConfig#address()}).
+     *
+     * @param value a local address (default: the loopback address)
+     * @return this builder
+     */
     public ServerBuilder host(InetAddress value) {
         host = value;
         return this;
     }
 
-    /** @param value the port, 0..65535 (0: a free one) @return this builder */
+    /**
+     * Sets the port to listen on ({@link ServerConfig#address()}).
+     *
+     * @param value 0..65535 (0: a free one, see {@link Server#address()})
+     * @return this builder
+     */
     public ServerBuilder port(int value) {
         if (value < 0 || value > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, was " + value);
@@ -51,73 +61,133 @@ public final class ServerBuilder {
         return this;
     }
 
-    /** @param value see {@link ServerConfig#acceptors()} @return this builder */
+    /**
+     * Sets {@link ServerConfig#acceptors()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public ServerBuilder acceptors(int value) {
         acceptors = value;
         return this;
     }
 
-    /** @param value see {@link ServerConfig#acceptMode()} @return this builder */
+    /**
+     * Sets {@link ServerConfig#acceptMode()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public ServerBuilder acceptMode(AcceptMode value) {
         acceptMode = value;
         return this;
     }
 
-    /** @param value see {@link ServerConfig#pollerSets()} @return this builder */
+    /**
+     * Sets {@link ServerConfig#pollerSets()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public ServerBuilder pollerSets(int value) {
         pollerSets = value;
         return this;
     }
 
-    /** @param value see {@link ServerConfig#pollerMode()} @return this builder */
+    /**
+     * Sets {@link ServerConfig#pollerMode()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public ServerBuilder pollerMode(PollerMode value) {
         pollerMode = value;
         return this;
     }
 
-    /** @param value see {@link ServerConfig#backlog()} @return this builder */
+    /**
+     * Sets {@link ServerConfig#backlog()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public ServerBuilder backlog(int value) {
         backlog = value;
         return this;
     }
 
-    /** @param value see {@link ServerConfig#deferAccept()} @return this builder */
+    /**
+     * Sets {@link ServerConfig#deferAccept()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public ServerBuilder deferAccept(boolean value) {
         deferAccept = value;
         return this;
     }
 
-    /** @param value see {@link ServerConfig#maxConnections()} @return this builder */
+    /**
+     * Sets {@link ServerConfig#maxConnections()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public ServerBuilder maxConnections(int value) {
         maxConnections = value;
         return this;
     }
 
-    /** @param value see {@link ServerConfig#firstByteTimeout()} @return this builder */
+    /**
+     * Sets {@link ServerConfig#firstByteTimeout()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public ServerBuilder firstByteTimeout(Duration value) {
         firstByteTimeout = value;
         return this;
     }
 
-    /** @param value see {@link ServerConfig#idleTimeout()} @return this builder */
+    /**
+     * Sets {@link ServerConfig#idleTimeout()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public ServerBuilder idleTimeout(Duration value) {
         idleTimeout = value;
         return this;
     }
 
-    /** @param value see {@link ServerConfig#readTimeout()} @return this builder */
+    /**
+     * Sets {@link ServerConfig#readTimeout()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public ServerBuilder readTimeout(Duration value) {
         readTimeout = value;
         return this;
     }
 
-    /** @param value see {@link ServerConfig#writeTimeout()} @return this builder */
+    /**
+     * Sets {@link ServerConfig#writeTimeout()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public ServerBuilder writeTimeout(Duration value) {
         writeTimeout = value;
         return this;
     }
 
-    /** @param value see {@link ServerConfig#shutdownGrace()} @return this builder */
+    /**
+     * Sets {@link ServerConfig#shutdownGrace()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public ServerBuilder shutdownGrace(Duration value) {
         shutdownGrace = value;
         return this;

@@ -77,7 +77,11 @@ public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode 
         }
     }
 
-    /** @return the documented defaults (framework/README.md) */
+    /**
+     * The documented defaults (framework/README.md).
+     *
+     * @return the default configuration
+     */
     public static ServerConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), cores,

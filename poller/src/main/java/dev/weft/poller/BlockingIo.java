@@ -67,7 +67,14 @@ public final class BlockingIo {
         }
     }
 
-    /** One non-blocking read attempt: the byte count, 0 at end of stream, or {@link Errno#WOULD_BLOCK}. */
+    /**
+     * One non-blocking read attempt.
+     *
+     * @param item the registration of the fd to read
+     * @param dst  where to put the bytes
+     * @return the byte count, 0 at end of stream, or {@link Errno#WOULD_BLOCK}
+     * @throws IOException {@link FileClosedException}, or the syscall's error
+     */
     public static long tryRead(Item item, MemorySegment dst) throws IOException {
         PollFile file = item.file();
         file.pinOrThrow();
@@ -78,7 +85,14 @@ public final class BlockingIo {
         }
     }
 
-    /** One non-blocking write attempt: the bytes written (maybe fewer than asked), or {@link Errno#WOULD_BLOCK}. */
+    /**
+     * One non-blocking write attempt.
+     *
+     * @param item the registration of the fd to write
+     * @param src  the bytes
+     * @return the bytes written (maybe fewer than asked), or {@link Errno#WOULD_BLOCK}
+     * @throws IOException {@link FileClosedException}, or the syscall's error
+     */
     public static long tryWrite(Item item, MemorySegment src) throws IOException {
         PollFile file = item.file();
         file.pinOrThrow();
@@ -89,7 +103,14 @@ public final class BlockingIo {
         }
     }
 
-    /** Writes all of {@code src}, parking whenever the socket buffer is full. */
+    /**
+     * Writes all of {@code src}, parking whenever the socket buffer is full.
+     *
+     * @param item         the registration of the fd to write
+     * @param src          the bytes
+     * @param timeoutNanos a deadline for the whole call (&gt; 0), or {@link #NO_TIMEOUT}
+     * @throws IOException as {@link #read(Item, MemorySegment, long)}
+     */
     public static void write(Item item, MemorySegment src, long timeoutNanos) throws IOException {
         long deadline = deadline(timeoutNanos);
         long offset = 0;
@@ -103,7 +124,14 @@ public final class BlockingIo {
         }
     }
 
-    /** Accepts one connection on a listening socket: the new fd (O_NONBLOCK | O_CLOEXEC). */
+    /**
+     * Accepts one connection on a listening socket.
+     *
+     * @param item         the registration of the listening socket
+     * @param timeoutNanos a deadline for the whole call (&gt; 0), or {@link #NO_TIMEOUT}
+     * @return the new fd (O_NONBLOCK | O_CLOEXEC)
+     * @throws IOException as {@link #read(Item, MemorySegment, long)}; EMFILE and the like as ErrnoException
+     */
     public static int accept(Item item, long timeoutNanos) throws IOException {
         long deadline = deadline(timeoutNanos);
         for (;;) {
@@ -122,7 +150,14 @@ public final class BlockingIo {
         }
     }
 
-    /** Connects a registered, non-blocking socket: EINPROGRESS parks until writable, then reads SO_ERROR. */
+    /**
+     * Connects a registered, non-blocking socket: EINPROGRESS parks until writable, then reads SO_ERROR.
+     *
+     * @param item         the registration of the socket
+     * @param address      where to connect
+     * @param timeoutNanos a deadline for the whole call (&gt; 0), or {@link #NO_TIMEOUT}
+     * @throws IOException as {@link #read(Item, MemorySegment, long)}; a refused connection as ErrnoException
+     */
     public static void connect(Item item, InetSocketAddress address, long timeoutNanos) throws IOException {
         long deadline = deadline(timeoutNanos);
         PollFile file = item.file();

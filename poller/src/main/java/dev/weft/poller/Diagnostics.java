@@ -69,7 +69,11 @@ public final class Diagnostics {
         log(logger, level, text, (Throwable) null);
     }
 
-    /** Log calls that failed and were swallowed since the JVM started. */
+    /**
+     * Log calls that failed and were swallowed since the JVM started.
+     *
+     * @return the count
+     */
     public static long swallowed() {
         return SWALLOWED.sum();
     }

@@ -88,41 +88,80 @@ public final class Item {
         this.token = token;
     }
 
+    /**
+     * The registered file.
+     *
+     * @return the file this item registers
+     */
     public PollFile file() {
         return file;
     }
 
-    /** The 64-bit value in this registration's epoll_event.data: slot (low 32 bits) and generation. */
+    /**
+     * The 64-bit value in this registration's epoll_event.data: slot (low 32 bits) and generation.
+     *
+     * @return the token
+     */
     public long token() {
         return token;
     }
 
-    /** Index of the poll set this item belongs to. */
+    /**
+     * Index of the poll set this item belongs to.
+     *
+     * @return the set index
+     */
     public int setIndex() {
         return set.index;
     }
 
-    /** True once the item was released (file closed or set closed). */
+    /**
+     * Whether the item was released (its file closed or its set closed).
+     *
+     * @return true once released
+     */
     public boolean isReleased() {
         return (ready & CLOSED_MASK) != 0;
     }
 
-    /** Parks until input is ready (adding input interest the first time), without a deadline. */
+    /**
+     * Parks until input is ready (adding input interest the first time), without a deadline.
+     *
+     * @return how the wait ended
+     * @throws ErrnoException if epoll refused the interest (EPOLL_CTL_MOD)
+     */
     public WaitResult awaitInput() throws ErrnoException {
         return await(IN, READER, INPUT_INTEREST, 0L, false);
     }
 
-    /** Parks until input is ready or {@code timeoutNanos} (> 0) have passed. */
+    /**
+     * Parks until input is ready or {@code timeoutNanos} have passed.
+     *
+     * @param timeoutNanos the longest wait (&gt; 0)
+     * @return how the wait ended
+     * @throws ErrnoException if epoll refused the interest (EPOLL_CTL_MOD)
+     */
     public WaitResult awaitInput(long timeoutNanos) throws ErrnoException {
         return await(IN, READER, INPUT_INTEREST, deadline(timeoutNanos), true);
     }
 
-    /** Parks until the file accepts output (adding output interest the first time), without a deadline. */
+    /**
+     * Parks until the file accepts output (adding output interest the first time), without a deadline.
+     *
+     * @return how the wait ended
+     * @throws ErrnoException if epoll refused the interest (EPOLL_CTL_MOD)
+     */
     public WaitResult awaitOutput() throws ErrnoException {
         return await(OUT, WRITER, OUTPUT_INTEREST, 0L, false);
     }
 
-    /** Parks until the file accepts output or {@code timeoutNanos} (> 0) have passed. */
+    /**
+     * Parks until the file accepts output or {@code timeoutNanos} have passed.
+     *
+     * @param timeoutNanos the longest wait (&gt; 0)
+     * @return how the wait ended
+     * @throws ErrnoException if epoll refused the interest (EPOLL_CTL_MOD)
+     */
     public WaitResult awaitOutput(long timeoutNanos) throws ErrnoException {
         return await(OUT, WRITER, OUTPUT_INTEREST, deadline(timeoutNanos), true);
     }

@@ -186,17 +186,29 @@ public final class Poller implements AutoCloseable {
         assert failurePaths.length > 0;
     }
 
-    /** This poller's configuration. @return the configuration it was opened with */
+    /**
+     * This poller's configuration.
+     *
+     * @return the configuration it was opened with
+     */
     public PollerConfig config() {
         return config;
     }
 
-    /** @return the number of poll sets, live or dead */
+    /**
+     * The number of poll sets, live or dead.
+     *
+     * @return the set count of the configuration
+     */
     public int setCount() {
         return sets.length;
     }
 
-    /** @return the number of sets still taking registrations (not dead, poller not closed) */
+    /**
+     * The number of sets still taking registrations: not dead, and the poller not closed.
+     *
+     * @return the live set count
+     */
     public int liveSetCount() {
         int live = 0;
         for (PollSet set : sets) {
@@ -255,7 +267,7 @@ public final class Poller implements AutoCloseable {
                 }
             }
         }
-        throw new SetClosedException(closed.get() ? "poller" : "poller: every poll set is dead");
+        throw new SetClosedException(closed.get() ? "poller" : "poller (every poll set is dead)");
     }
 
     /**
@@ -310,7 +322,11 @@ public final class Poller implements AutoCloseable {
         return sweeper.failures() + (master == null ? 0 : master.failures());
     }
 
-    /** @return true once {@link #close()} has begun */
+    /**
+     * Whether {@link #close()} has begun.
+     *
+     * @return true once it has
+     */
     public boolean isClosed() {
         return closed.get();
     }

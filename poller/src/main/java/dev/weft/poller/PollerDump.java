@@ -11,7 +11,11 @@ import java.util.List;
  * @param sets    every set, with its items
  */
 public record PollerDump(PollerMode mode, boolean closed, Throwable failure, List<SetInfo> sets) {
-    /** @return the items registered now, over every set */
+    /**
+     * The items registered now, over every set.
+     *
+     * @return the count
+     */
     public int itemCount() {
         return sets.stream().mapToInt(s -> s.items().size()).sum();
     }
