@@ -34,9 +34,11 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  */
 final class Acceptor implements Runnable {
-    static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
+    static final System.Logger LOG = Diagnostics.guard(System.getLogger(Acceptor.class.getName()));
     private static final long FIRST_BACKOFF_NANOS = 5_000_000L;
     private static final long MAX_BACKOFF_NANOS = 1_000_000_000L;
+    private static final String BACKOFF_MESSAGE = "an acceptor could not take a connection; it backs off, existing "
+            + "connections are still served";
 
     /** What the acceptor does with an accepted fd. */
     interface Admission {
@@ -64,7 +66,6 @@ final class Acceptor implements Runnable {
     private final Admission admission;
     private final ServerMetrics metrics;
     private final ThreadStarts threadStarts;
-    private final String backoffMessage;  // built up front: a failing acceptor must not have to build strings
     private Item listener;                // the owner thread only
     private volatile Thread owner;
     private volatile boolean loopEnded;   // written once by the owner as the accept loop ends (not on hand-off)
@@ -77,7 +78,6 @@ final class Acceptor implements Runnable {
         this.admission = admission;
         this.metrics = metrics;
         this.threadStarts = threadStarts;
-        this.backoffMessage = name + ": accepting failed; backing off, existing connections are still served:";
     }
 
     /** Starts (or, from a connection about to block, restarts) the accept loop on a new virtual thread. */
@@ -159,7 +159,7 @@ final class Acceptor implements Runnable {
     private boolean take(int fd) throws IOException {
         if (backoffNanos != 0) {
             backoffNanos = 0;
-            Diagnostics.log(LOG, Level.INFO, "accept resumed on fd", listenerFile.fd());
+            LOG.log(Level.INFO, "{0}: accept resumed on fd {1}", name, Integer.toString(listenerFile.fd()));
         }
         Connection connection = admission.admit(fd);
         if (connection == null) {
@@ -186,13 +186,13 @@ final class Acceptor implements Runnable {
             return backOff(e); // and try again
         }
         if (moved == null) {
-            Diagnostics.log(LOG, Level.WARNING, name + ": its poll set died and no live set takes its listener; "
-                    + "it stops (a shared listener is still accepted from by the other acceptors)", (Throwable) null);
+            LOG.log(Level.WARNING, "{0}: its poll set died and no live set takes its listener; it stops (a shared "
+                    + "listener is still accepted from by the other acceptors)", name);
             return false;
         }
         listener = moved;
-        Diagnostics.log(LOG, Level.WARNING, name + ": its poll set died; it now accepts through set",
-                moved.setIndex());
+        LOG.log(Level.WARNING, "{0}: its poll set died; it now accepts through set {1}", name,
+                Integer.toString(moved.setIndex()));
         return true;
     }
 
@@ -201,7 +201,7 @@ final class Acceptor implements Runnable {
         if (!e.isResourceExhaustion()) {
             // ECONNABORTED and friends: that connection is gone; the listener is fine.
             if (e.errno() != Errno.ECONNABORTED) {
-                Diagnostics.log(LOG, Level.WARNING, "accept failed, continuing:", (Object) e);
+                LOG.log(Level.WARNING, "{0}: accept failed, continuing: {1}", name, e.getMessage());
             }
             return true;
         }
@@ -220,9 +220,10 @@ final class Acceptor implements Runnable {
             try {
                 metrics.acceptBackoffEpisode();
                 if (cause instanceof ErrnoException e && e.isResourceExhaustion()) {
-                    Diagnostics.log(LOG, Level.WARNING, backoffMessage, Errno.name(e.errno()));
+                    LOG.log(Level.WARNING, "{0}: accept is out of resources ({1}); backing off, existing connections "
+                            + "are still served", name, Errno.name(e.errno()));
                 } else {
-                    Diagnostics.log(LOG, Level.WARNING, backoffMessage, cause);
+                    LOG.log(Level.WARNING, BACKOFF_MESSAGE, cause);
                 }
             } catch (Throwable e) {
                 // a counter that cannot grow, a name that cannot be built: nothing changes here

@@ -41,7 +41,7 @@ import java.util.function.BooleanSupplier;
  * </pre>
  */
 final class Connections implements Acceptor.Admission {
-    private static final System.Logger LOG = System.getLogger(Server.class.getName());
+    private static final System.Logger LOG = Diagnostics.guard(System.getLogger(Server.class.getName()));
     /** Input of a refused connection read and discarded before its close, so the close sends FIN, not RST. */
     private static final int REJECT_DRAIN_BYTES = 4096;
 
@@ -185,7 +185,7 @@ final class Connections implements Acceptor.Admission {
             cause = e.getClass().getSimpleName(); // the peer reset or went away, or shutdown closed it
         } catch (Throwable e) {
             cause = "handler failed";
-            Diagnostics.log(LOG, Level.WARNING, "connection handler failed", e);
+            LOG.log(Level.WARNING, "connection handler failed", e);
         } finally {
             // Cleanup first and unconditionally: under fd exhaustion anything optional (an event, a log line)
             // may fail, and must never keep a connection's fd open.

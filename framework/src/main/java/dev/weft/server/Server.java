@@ -45,7 +45,7 @@ import java.util.function.Consumer;
  * </pre>
  */
 public final class Server implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Server.class.getName());
+    private static final System.Logger LOG = Diagnostics.guard(System.getLogger(Server.class.getName()));
     /** How long close() waits for handlers after closing their connections (a handler stuck in CPU work). */
     private static final Duration HANDLER_EXIT_WAIT = Duration.ofSeconds(5);
     /** The largest over-capacity response: it must fit a fresh socket's send buffer in one write. */
@@ -203,14 +203,8 @@ public final class Server implements AutoCloseable {
         if (closeStarted.get() || !failure.compareAndSet(null, cause)) {
             return;
         }
-        String message;
-        try {
-            message = "weft server on " + boundAddress + " failed: it no longer accepts connections (restart it; "
-                    + "see docs/operations.md)";
-        } catch (Throwable e) {
-            message = "weft server failed: it no longer accepts connections";
-        }
-        Diagnostics.log(LOG, Level.ERROR, message, cause);
+        LOG.log(Level.ERROR, () -> "weft server on " + boundAddress + " failed: it no longer accepts connections "
+                + "(restart it; see docs/operations.md)", cause);
         List<PollFile> open = listeners;
         if (open != null) { // null while the constructor still runs: it sees the failed poller itself
             for (PollFile listener : open) {
@@ -254,8 +248,8 @@ public final class Server implements AutoCloseable {
             if (!connections.awaitDrained(grace)) {
                 connections.closeAll();
                 if (!connections.awaitDrained(HANDLER_EXIT_WAIT)) {
-                    Diagnostics.log(LOG, Level.WARNING, "connection handlers did not finish after their connections "
-                            + "were closed; closing the poller anyway. Handlers left:", connections.active());
+                    LOG.log(Level.WARNING, "{0} connection handlers did not finish after their connections were "
+                            + "closed; closing the poller anyway", Integer.toString(connections.active()));
                 }
             }
             poller.close();

@@ -112,7 +112,8 @@ class EmfileTest {
             // preloaded at start — and no thread died of it (issue 10, defect A: the log line's Error used to end
             // the acceptor).
             String log = readQuietly(err);
-            assertTrue(log.contains("accepting failed; backing off"), "the back-off was not logged:\n" + log);
+            assertTrue(log.contains("accept is out of resources (EMFILE); backing off"),
+                    "the back-off was not logged:\n" + log);
             assertTrue(log.contains("accept resumed"), "the resumption was not logged:\n" + log);
             assertFalse(log.contains("Exception in thread"), "a thread died:\n" + log);
         } catch (Throwable t) {

@@ -22,7 +22,7 @@ final class CriticalLoop {
     static final int GIVE_UP_AFTER = 16;
     private static final long FIRST_BACKOFF_NANOS = 1_000_000L;
     private static final long MAX_BACKOFF_NANOS = 64_000_000L;
-    private static final System.Logger LOG = System.getLogger(Poller.class.getName());
+    private static final System.Logger LOG = Diagnostics.guard(System.getLogger(Poller.class.getName()));
 
     private final String failedMessage; // built up front: a failing iteration must not have to build strings
     private int consecutive;            // owner thread only
@@ -52,7 +52,7 @@ final class CriticalLoop {
             return false;
         }
         if (consecutive == 1) {
-            Diagnostics.log(LOG, Level.WARNING, failedMessage, t);
+            LOG.log(Level.WARNING, failedMessage, t);
         }
         backoffNanos = backoffNanos == 0 ? FIRST_BACKOFF_NANOS : Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
         try {

@@ -2,12 +2,14 @@ package dev.weft.poller;
 
 import java.lang.System.Logger.Level;
 import java.time.ZoneId;
+import java.util.ResourceBundle;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Logging that cannot hurt the thread that logs. weft's critical threads — acceptors, poller threads, the master
- * poller, the timeout sweeper — report through {@link #log}, and whatever the logging itself throws is swallowed
- * and counted ({@link #swallowed()}), never thrown into a loop that must keep running.
+ * poller, the timeout sweeper — log through a {@link #guard guarded} logger, and whatever the logging itself
+ * throws is swallowed and counted ({@link #swallowed()}), never thrown into a loop that must keep running.
  *
  * <p>Why (issue 10, defect A): the JDK's default log formatter opens the time-zone database ({@code tzdb.dat})
  * the first time it formats a date; with every fd in use that throws an {@code Error}, which used to end the
@@ -27,46 +29,25 @@ public final class Diagnostics {
     private Diagnostics() {}
 
     /**
-     * Logs {@code message} (and {@code thrown}, which may be null) at {@code level}; never throws. Pass a constant
-     * message and the throwable rather than a string built at the call site: building it could fail too.
+     * A logger that never throws: whatever {@code logger} (or its backend — a formatter, a handler, a class it
+     * loads) throws is swallowed and counted. Pass constant messages, details as parameters
+     * ({@code log(level, "{0}: ... {1}", a, b)}) or a message supplier: the message is then built inside the
+     * guard. It implements
+     * {@link System.Logger} so that the backend's caller inference skips it and names the real call site.
      *
-     * @param logger  where to log
-     * @param level   the level
-     * @param message the text
-     * @param thrown  the cause to print with it, or null
+     * @param logger the logger to guard
+     * @return the guarded logger
      */
-    public static void log(System.Logger logger, Level level, String message, Throwable thrown) {
-        try {
-            if (thrown == null) {
-                logger.log(level, message);
-            } else {
-                logger.log(level, message, thrown);
-            }
-        } catch (Throwable failure) {
-            try {
-                SWALLOWED.increment();
-            } catch (Throwable ignored) {
-                // nothing left to do without risking the caller
-            }
-        }
+    public static System.Logger guard(System.Logger logger) {
+        return new Guarded(logger);
     }
 
-    /**
-     * Logs {@code message} with {@code detail}'s text appended, built inside the guard; never throws.
-     *
-     * @param logger  where to log
-     * @param level   the level
-     * @param message the text
-     * @param detail  appended after a space (its {@code toString()}, which may fail harmlessly)
-     */
-    public static void log(System.Logger logger, Level level, String message, Object detail) {
-        String text;
+    private static void swallow() {
         try {
-            text = message + " " + detail;
-        } catch (Throwable failure) {
-            text = message;
+            SWALLOWED.increment();
+        } catch (Throwable ignored) {
+            // nothing left to do without risking the caller
         }
-        log(logger, level, text, (Throwable) null);
     }
 
     /**
@@ -97,11 +78,64 @@ public final class Diagnostics {
             ZoneId.systemDefault().getRules();
             java.time.ZonedDateTime.now().toString();
             JulPreload.formatOnce();
-            log(System.getLogger(Diagnostics.class.getName()), Level.TRACE, "log path preloaded", (Throwable) null);
-            SWALLOWED.sum();
+            guard(System.getLogger(Diagnostics.class.getName())).log(Level.TRACE, "log path preloaded {0}", "");
+            swallow(); // loads the counter's path; the count is taken back at once
+            SWALLOWED.add(-1);
             preloaded = true;
         } catch (Throwable notAvailable) {
             // java.util.logging absent from the runtime image, or a broken handler: the guard in log() remains
+        }
+    }
+
+    /** The guard. Every log method of System.Logger ends in one of the two below. */
+    private record Guarded(System.Logger logger) implements System.Logger {
+        @Override
+        public String getName() {
+            return logger.getName();
+        }
+
+        @Override
+        public boolean isLoggable(Level level) {
+            try {
+                return logger.isLoggable(level);
+            } catch (Throwable failure) {
+                swallow();
+                return false;
+            }
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String message, Throwable thrown) {
+            try {
+                logger.log(level, bundle, message, thrown);
+            } catch (Throwable failure) {
+                swallow();
+            }
+        }
+
+        @Override
+        public void log(Level level, Supplier<String> message) {
+            log(level, message, null);
+        }
+
+        @Override
+        public void log(Level level, Supplier<String> message, Throwable thrown) {
+            try {
+                if (logger.isLoggable(level)) {
+                    logger.log(level, (ResourceBundle) null, message.get(), thrown); // built inside the guard
+                }
+            } catch (Throwable failure) {
+                swallow();
+            }
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
+            try {
+                logger.log(level, bundle, format, params);
+            } catch (Throwable failure) {
+                swallow();
+            }
         }
     }
 

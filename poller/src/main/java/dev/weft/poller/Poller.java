@@ -44,7 +44,7 @@ import java.util.function.Consumer;
  * </pre>
  */
 public final class Poller implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Poller.class.getName());
+    private static final System.Logger LOG = Diagnostics.guard(System.getLogger(Poller.class.getName()));
 
     private final PollerConfig config;
     private final PollSet[] sets;
@@ -340,9 +340,9 @@ public final class Poller implements AutoCloseable {
         }
         try {
             int dead = deadSets.incrementAndGet();
-            Diagnostics.log(LOG, Level.ERROR, "weft poll set " + set.index + ": its poller thread died; its "
-                    + "registrations were released (waiters woke with SET_CLOSED) and new ones go to the "
-                    + (sets.length - dead) + " live sets", cause);
+            LOG.log(Level.ERROR, () -> "weft poll set " + set.index + ": its poller thread died; its registrations "
+                    + "were released (waiters woke with SET_CLOSED) and new ones go to the " + (sets.length - dead)
+                    + " live sets", cause);
             if (dead == sets.length) {
                 fail(cause);
             }
@@ -352,13 +352,12 @@ public final class Poller implements AutoCloseable {
     }
 
     private void masterDied(Throwable cause) {
-        Diagnostics.log(LOG, Level.ERROR, "weft master poller died; every poll set was closed", cause);
+        LOG.log(Level.ERROR, "weft master poller died; every poll set was closed", cause);
         fail(cause);
     }
 
     private void sweeperDied(Throwable cause) {
-        Diagnostics.log(LOG, Level.ERROR, "weft timeout sweeper died; timeouts of one second or more no longer "
-                + "fire", cause);
+        LOG.log(Level.ERROR, "weft timeout sweeper died; timeouts of one second or more no longer fire", cause);
         fail(cause);
     }
 
@@ -367,7 +366,7 @@ public final class Poller implements AutoCloseable {
         if (closed.get() || !failure.compareAndSet(null, cause)) {
             return;
         }
-        Diagnostics.log(LOG, Level.ERROR, "weft poller failed: it can no longer serve", cause);
+        LOG.log(Level.ERROR, "weft poller failed: it can no longer serve", cause);
         try {
             onFailure.accept(cause);
         } catch (Throwable ignored) {

@@ -30,17 +30,21 @@ public final class LogCapture extends Handler implements AutoCloseable {
         records.add(record);
     }
 
-    /** Records at {@code level} or above whose message contains {@code text}. */
+    /** Records at {@code level} or above whose message (parameters filled in) contains {@code text}. */
     public long count(Level level, String text) {
         return records.stream().filter(r -> r.getLevel().intValue() >= level.intValue())
-                .filter(r -> r.getMessage() != null && r.getMessage().contains(text)).count();
+                .filter(r -> r.getMessage() != null && message(r).contains(text)).count();
+    }
+
+    private static String message(LogRecord r) {
+        return new java.util.logging.SimpleFormatter().formatMessage(r);
     }
 
     /** Everything captured so far, one line per record (for failure messages). */
     public String text() {
         StringBuilder sb = new StringBuilder();
         for (LogRecord r : records) {
-            sb.append(r.getLevel()).append(' ').append(r.getMessage());
+            sb.append(r.getLevel()).append(' ').append(message(r));
             if (r.getThrown() != null) {
                 sb.append(" [").append(r.getThrown()).append(']');
             }
