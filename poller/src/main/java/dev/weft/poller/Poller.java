@@ -2,14 +2,12 @@ package dev.weft.poller;
 
 import dev.weft.poller.sys.ErrnoException;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -24,9 +22,7 @@ import java.util.function.Consumer;
  *   sets, master, sweeper, threads  final after open(). nextSet: atomic round-robin counter.
  *   closed     AtomicBoolean; the caller whose CAS sets it does the whole close, with no lock held (nothing is
  *              freed or closed under a lock, docs/design.md §3); later callers wait for closeDone.
- *   deadSets   AtomicInteger: sets whose poller thread gave up.
- *   failure    AtomicReference, set once: the poller can no longer serve (every set dead, the master dead, or
- *              the timeout sweeper dead); onFailure is called by the thread whose CAS set it.
+ *   deaths     PollerDeaths: counts dead sets, records the poller's failure once, tells the owner (its header).
  *
  *   close(): every set closed (its items released, waiters woken with SET_CLOSED, owner reference dropped);
  *   in VIRTUAL mode every poller thread unparked too (the master may never have run — a failed open — or be
@@ -52,10 +48,8 @@ public final class Poller implements AutoCloseable {
     private final MasterPoller master; // null in PLATFORM mode
     private final TimeoutSweeper sweeper;
     private final Faults faults;
-    private final Consumer<? super Throwable> onFailure;
+    private final PollerDeaths deaths;
     private final AtomicInteger nextSet = new AtomicInteger();
-    private final AtomicInteger deadSets = new AtomicInteger();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch closeDone = new CountDownLatch(1);
 
@@ -64,17 +58,18 @@ public final class Poller implements AutoCloseable {
         this.config = config;
         this.sets = sets;
         this.faults = faults;
-        this.onFailure = onFailure;
-        this.sweeper = new TimeoutSweeper(sets, faults, this::sweeperDied);
+        this.deaths = new PollerDeaths(sets.length, this::isClosed, onFailure);
+        this.sweeper = new TimeoutSweeper(sets, faults, deaths::sweeperDied);
         // The only step here that acquires anything; it releases what it acquired if it fails.
-        this.master = config.mode() == PollerMode.VIRTUAL ? new MasterPoller(sets, faults, this::masterDied) : null;
+        this.master = config.mode() == PollerMode.VIRTUAL ? new MasterPoller(sets, faults, deaths::masterDied) : null;
         this.threads = new Thread[sets.length];
         for (PollSet set : sets) {
             threads[set.index] = switch (config.mode()) {
                 case PLATFORM -> Thread.ofPlatform().daemon().name("weft-poller-" + set.index)
-                        .unstarted(() -> reportDeath(set, set.runPoller(set::pollBlocking)));
+                        .unstarted(() -> deaths.setDied(set.index, set.runPoller(set::pollBlocking)));
                 case VIRTUAL -> Thread.ofVirtual().name("weft-poller-" + set.index)
-                        .unstarted(() -> reportDeath(set, set.runPoller(() -> set.pollNonBlocking(master))));
+                        .unstarted(() -> deaths.setDied(set.index,
+                                set.runPoller(() -> set.pollNonBlocking(master))));
             };
         }
     }
@@ -224,7 +219,7 @@ public final class Poller implements AutoCloseable {
      * @return the first fatal cause, or null
      */
     public Throwable failure() {
-        return failure.get();
+        return deaths.failure();
     }
 
     /** The poller thread of set {@code index} (diagnostics and tests). */
@@ -314,7 +309,7 @@ public final class Poller implements AutoCloseable {
         for (PollSet set : sets) {
             infos.add(set.info());
         }
-        return new PollerDump(config.mode(), closed.get(), failure.get(), List.copyOf(infos));
+        return new PollerDump(config.mode(), closed.get(), deaths.failure(), List.copyOf(infos));
     }
 
     /** Failed iterations of the master and the sweeper (the sets count their own). */
@@ -329,49 +324,6 @@ public final class Poller implements AutoCloseable {
      */
     public boolean isClosed() {
         return closed.get();
-    }
-
-    // ---- deaths ----
-
-    /** The poller thread of {@code set} gave up (null: it ended because the set closed). */
-    private void reportDeath(PollSet set, Throwable cause) {
-        if (cause == null) {
-            return;
-        }
-        try {
-            int dead = deadSets.incrementAndGet();
-            LOG.log(Level.ERROR, () -> "weft poll set " + set.index + ": its poller thread died; its registrations "
-                    + "were released (waiters woke with SET_CLOSED) and new ones go to the " + (sets.length - dead)
-                    + " live sets", cause);
-            if (dead == sets.length) {
-                fail(cause);
-            }
-        } catch (Throwable reportFailed) {
-            fail(cause); // cannot even count: do not leave the poller looking alive
-        }
-    }
-
-    private void masterDied(Throwable cause) {
-        LOG.log(Level.ERROR, "weft master poller died; every poll set was closed", cause);
-        fail(cause);
-    }
-
-    private void sweeperDied(Throwable cause) {
-        LOG.log(Level.ERROR, "weft timeout sweeper died; timeouts of one second or more no longer fire", cause);
-        fail(cause);
-    }
-
-    /** The poller can no longer serve: say so once and tell the owner. A closing poller does not fail. */
-    private void fail(Throwable cause) {
-        if (closed.get() || !failure.compareAndSet(null, cause)) {
-            return;
-        }
-        LOG.log(Level.ERROR, "weft poller failed: it can no longer serve", cause);
-        try {
-            onFailure.accept(cause);
-        } catch (Throwable ignored) {
-            // the owner's callback must not throw; nothing more to do here
-        }
     }
 
     // ---- close ----
