@@ -259,10 +259,19 @@ public final class Server implements AutoCloseable {
     }
 
     private static void awaitStoppedUninterruptibly(Acceptor acceptor) {
+        uninterruptibly(() -> acceptor.awaitStopped(TimeUnit.SECONDS.toMillis(30)));
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        uninterruptibly(latch::await);
+    }
+
+    /** Waits through interrupts (shutdown must finish what it started), then restores the interrupt status. */
+    private static void uninterruptibly(Wait wait) {
         boolean interrupted = false;
         while (true) {
             try {
-                acceptor.awaitStopped(TimeUnit.SECONDS.toMillis(30));
+                wait.run();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -273,18 +282,7 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+    private interface Wait {
+        void run() throws InterruptedException;
     }
 }

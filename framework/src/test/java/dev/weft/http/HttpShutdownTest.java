@@ -3,21 +3,18 @@ package dev.weft.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.weft.poller.Item;
 import dev.weft.poller.NoFdLeaks;
 import dev.weft.poller.TestThreads;
+import dev.weft.server.ServerProbes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -42,7 +39,7 @@ class HttpShutdownTest {
             Wire.Reply r = w.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").readResponse();
             assertEquals(200, r.status());
             assertTrue(!r.hasField("connection: close"), r.head());
-            awaitParkedOnPoller(connectionThread); // waiting for the next request head
+            ServerProbes.awaitParked(connectionThread, true); // waiting for the next request head
             long start = System.nanoTime();
             server.close();
             long tookNanos = System.nanoTime() - start;
@@ -71,9 +68,9 @@ class HttpShutdownTest {
         }).start();
         try (Wire w = new Wire(server.address()); TestThreads threads = new TestThreads()) {
             w.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n");
-            awaitWaiting(handler);
+            ServerProbes.awaitParked(handler, false);
             Thread closer = threads.platform("close", server::close);
-            awaitRefused(server.address());
+            ServerProbes.awaitRefused(server.address());
             assertTrue(closer.isAlive(), "close() waits for the request in flight");
             release.countDown();
             Wire.Reply r = w.readResponse();
@@ -99,7 +96,7 @@ class HttpShutdownTest {
             w.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
             assertEquals(100, w.readResponse().status());
             threads.platform("close", server::close);
-            awaitRefused(server.address());
+            ServerProbes.awaitRefused(server.address());
             Wire.Reply r = w.send("hello").readResponse();
             assertEquals(200, r.status(), r.head());
             assertEquals("hello", r.body());
@@ -213,39 +210,5 @@ class HttpShutdownTest {
             // after the data: counts as the end
         }
         return out.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static void awaitParkedOnPoller(AtomicReference<Thread> ref) {
-        awaitState(ref, true);
-    }
-
-    private static void awaitWaiting(AtomicReference<Thread> ref) {
-        awaitState(ref, false);
-    }
-
-    private static void awaitState(AtomicReference<Thread> ref, boolean onPoller) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        for (;;) {
-            Thread t = ref.get();
-            if (t != null && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)
-                    && (!onPoller || LockSupport.getBlocker(t) instanceof Item)) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "the handler never parked: " + t);
-            Thread.onSpinWait();
-            Thread.yield();
-        }
-    }
-
-    private static void awaitRefused(InetSocketAddress address) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        for (;;) {
-            try (Socket probe = new Socket(address.getAddress(), address.getPort())) {
-                assertTrue(System.nanoTime() < deadline, "the server kept accepting");
-                Thread.yield();
-            } catch (IOException refused) {
-                return;
-            }
-        }
     }
 }

@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.weft.poller.Item;
 import dev.weft.poller.NoFdLeaks;
 import dev.weft.poller.TestThreads;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -47,7 +44,7 @@ class GracefulCloseTest {
         try (Socket idle = Clients.connect(server.address())) {
             idle.getOutputStream().write(1);
             Clients.readExactly(idle, 1);
-            awaitParkedOnPoller(handler);
+            ServerProbes.awaitParked(handler, true);
             long start = System.nanoTime();
             server.close();
             long tookNanos = System.nanoTime() - start;
@@ -90,42 +87,14 @@ class GracefulCloseTest {
             client.getOutputStream().write(1);
             assertTrue(firstRead.await(20, TimeUnit.SECONDS));
             threads.platform("close", server::close);
-            awaitRefused(address);
+            ServerProbes.awaitRefused(address);
             readOn.countDown();
-            awaitParkedOnPoller(handler);
+            ServerProbes.awaitParked(handler, true);
             client.getOutputStream().write(2);
             assertArrayEquals(new byte[] {1, 2}, Clients.readExactly(client, 2));
             assertEquals(-1, ServerFailureTest.readOrReset(client));
         } finally {
             server.close();
-        }
-    }
-
-    /** Waits until the thread in {@code ref} is parked on a poller item (a wait for input), bounded. */
-    static void awaitParkedOnPoller(AtomicReference<Thread> ref) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        for (;;) {
-            Thread t = ref.get();
-            if (t != null && LockSupport.getBlocker(t) instanceof Item
-                    && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "the handler never parked on the poller: " + t);
-            Thread.onSpinWait();
-            Thread.yield();
-        }
-    }
-
-    /** Waits until the server's listeners are closed (close() has begun: the drain is on before that). */
-    static void awaitRefused(InetSocketAddress address) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        for (;;) {
-            try (Socket probe = new Socket(address.getAddress(), address.getPort())) {
-                assertTrue(System.nanoTime() < deadline, "the server kept accepting");
-                Thread.yield();
-            } catch (IOException refused) {
-                return;
-            }
         }
     }
 }

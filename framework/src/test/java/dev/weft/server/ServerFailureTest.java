@@ -23,10 +23,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -182,31 +180,17 @@ class ServerFailureTest {
     }
 
     /** A log handler that throws on every record, installed on one logger for the test. */
-    private static final class BrokenLogHandler extends Handler implements AutoCloseable {
-        private final Logger logger;
-        private final boolean usedParents;
+    private static final class BrokenLogHandler extends LogCapture {
         final AtomicInteger calls = new AtomicInteger();
 
         BrokenLogHandler(String name) {
-            logger = Logger.getLogger(name);
-            usedParents = logger.getUseParentHandlers();
-            logger.setUseParentHandlers(false);
-            logger.addHandler(this);
+            super(name);
         }
 
         @Override
         public void publish(LogRecord record) {
             calls.incrementAndGet();
             throw new Error("injected: a log handler that cannot write");
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {
-            logger.removeHandler(this);
-            logger.setUseParentHandlers(usedParents);
         }
     }
 }

@@ -11,7 +11,7 @@ import java.util.logging.Logger;
  * Collects what one logger (System.Logger's default java.util.logging backend) logs during a test, and keeps it
  * off the console meanwhile. Close to restore the logger.
  */
-public final class LogCapture extends Handler implements AutoCloseable {
+public class LogCapture extends Handler implements AutoCloseable {
     private final Logger logger;
     private final boolean usedParents;
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
@@ -25,6 +25,7 @@ public final class LogCapture extends Handler implements AutoCloseable {
         setLevel(Level.ALL);
     }
 
+    /** Records {@code record}; a subclass may do more (throw, to play a broken handler). */
     @Override
     public void publish(LogRecord record) {
         records.add(record);
@@ -56,8 +57,9 @@ public final class LogCapture extends Handler implements AutoCloseable {
     @Override
     public void flush() {}
 
+    /** Takes the handler off the logger and gives the logger its parents' handlers back. */
     @Override
-    public void close() {
+    public final void close() {
         logger.removeHandler(this);
         logger.setUseParentHandlers(usedParents);
     }
