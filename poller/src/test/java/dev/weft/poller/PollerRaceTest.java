@@ -49,7 +49,7 @@ class PollerRaceTest {
     void lastReferenceRacesFreeTheSetExactlyOnce(PollerMode mode) throws Exception {
         Set<WaitResult> allowed = EnumSet.of(WaitResult.READY, WaitResult.TIMED_OUT, WaitResult.FILE_CLOSED,
                 WaitResult.SET_CLOSED);
-        for (int round = 0; round < TestThreads.rounds(500); round++) {
+        for (int round = 0; round < TestThreads.rounds(1_000); round++) {
             Poller poller = Poller.open(new PollerConfig(1, mode, 16));
             PollFile[] p = Fixtures.pair();
             Item item = poller.register(p[0]);
