@@ -79,7 +79,10 @@ public final class HttpServer implements AutoCloseable {
         private Function<Exception, Integer> errorStatus = e -> null;
         private HttpLimits limits = HttpLimits.defaults();
         private JsonCodec json;
-        private final ServerBuilder tcp = Server.builder();
+        // Over the connection cap a client gets a fast 503 rather than a bare close (tcp() may change it).
+        private final ServerBuilder tcp = Server.builder().overCapacityResponse(
+                "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
         private Builder() {}
 

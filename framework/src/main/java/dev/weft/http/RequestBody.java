@@ -219,7 +219,7 @@ final class RequestBody extends InputStream {
     private void sendContinue() throws IOException {
         if (expectContinue) {
             expectContinue = false;
-            connection.write(CONTINUE, 0, CONTINUE.length);
+            connection.writeInterim(CONTINUE, 0, CONTINUE.length); // the exchange goes on: a drain lets it finish
         }
     }
 

@@ -320,6 +320,9 @@ public final class Response {
         if (keepAlive && !inputIntact.getAsBoolean()) {
             keepAlive = false; // the request body will not be read to its end: this exchange ends the connection
         }
+        if (keepAlive && connection.isDraining()) {
+            keepAlive = false; // the server is closing: this exchange is the connection's last
+        }
         boolean length = contentLength >= 0 && status != 204 && status != 304;
         return ResponseHead.encode(minorVersion, status, fields, length ? contentLength : -1, chunked, keepAlive,
                 room);

@@ -1,59 +1,83 @@
 package dev.weft.server;
 
 import dev.weft.poller.BlockingIo;
+import dev.weft.poller.Diagnostics;
 import dev.weft.poller.FileClosedException;
 import dev.weft.poller.Item;
+import dev.weft.poller.PollFile;
 import dev.weft.poller.SetClosedException;
 import dev.weft.poller.WaitResult;
 import dev.weft.poller.sys.Errno;
 import dev.weft.poller.sys.ErrnoException;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One accepting virtual thread on one listener's item. Accepts until the listener closes; hands each new fd to
- * the server. Running out of fds or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM) never kills it: it backs off
- * (5 ms doubling to 1 s, cut short by a new connection or by shutdown), logs once per episode, keeps the
- * existing connections served, and resumes when accept succeeds again — as nginx, Tomcat and libuv do.
+ * the server. Nothing but the listener's close ends it (issue 10, defects A and 3): running out of fds or memory
+ * (EMFILE, ENFILE, ENOBUFS, ENOMEM), a connection whose registration or thread start fails, any other
+ * {@code Throwable} — a log line whose formatter cannot open the time-zone database, a class that cannot be
+ * loaded — each makes it back off (5 ms doubling to 1 s, cut short by a new connection or by shutdown), log once
+ * per episode (through {@link Diagnostics}, which cannot throw), keep the existing connections served, and
+ * resume when accepting works again — as nginx, Tomcat and libuv do. If the listener's poll set dies, the
+ * listener is registered in a live one and accepting goes on there.
  *
  * <pre>
  * Each accepted connection gets a new virtual thread — or, with serveOnAcceptor, is served right here until it
  * would first block; then a replacement acceptor thread takes over the accept loop and this thread carries on
  * as the connection's (see Connection.beforeFirstBlock).
  *
- * Threading: run() is the body of the current acceptor thread, {@code owner}; backoffNanos is touched only by
- * it (a hand-off passes it on through Thread.start). owner: volatile, written by the thread handing off.
+ * Threading: run() is the body of the current acceptor thread, {@code owner}; listener and backoffNanos are
+ * touched only by it (a hand-off passes them on through Thread.start). owner: volatile, written by the thread
+ * handing off (or starting). loopEnded: volatile, written once by the owner as the accept loop ends.
  * </pre>
  */
 final class Acceptor implements Runnable {
-    private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
+    static final System.Logger LOG = Diagnostics.guard(System.getLogger(Acceptor.class.getName()));
     private static final long FIRST_BACKOFF_NANOS = 5_000_000L;
     private static final long MAX_BACKOFF_NANOS = 1_000_000_000L;
+    private static final String BACKOFF_MESSAGE = "an acceptor could not take a connection; it backs off, existing "
+            + "connections are still served";
 
     /** What the acceptor does with an accepted fd. */
     interface Admission {
-        /** Registers and counts the connection; null when it was refused (cap, shutdown) and closed. */
-        Connection admit(int fd);
+        /** Registers the connection; null when it was refused (cap, shutdown) and closed; throws if it failed. */
+        Connection admit(int fd) throws IOException;
 
         /** Serves it to the end on the calling thread. */
         void serve(Connection connection);
 
+        /** Serves it on a new thread; throws (the connection closed and counted) if the thread cannot start. */
+        void dispatch(Connection connection);
+
         /** Serve on the accepting thread first (else: a new virtual thread per connection at once). */
         boolean serveOnAcceptor();
+
+        /** The server is closing or has failed: a listener that cannot be accepted from just ends the loop. */
+        boolean stopped();
+
+        /** A registration of {@code listener} in a live set; null if none will take it (then end the loop). */
+        Item relocate(PollFile listener) throws IOException;
     }
 
     private final String name;
-    private final Item listener;
+    private final PollFile listenerFile;
     private final Admission admission;
     private final ServerMetrics metrics;
+    private final ThreadStarts threadStarts;
+    private Item listener;                // the owner thread only
     private volatile Thread owner;
-    private volatile boolean loopEnded; // written once by the owner as the accept loop ends (not on hand-off)
-    private long backoffNanos; // 0 outside an episode
+    private volatile boolean loopEnded;   // written once by the owner as the accept loop ends (not on hand-off)
+    private long backoffNanos;            // the owner thread only; 0 outside an episode
 
-    Acceptor(String name, Item listener, Admission admission, ServerMetrics metrics) {
+    Acceptor(String name, Item listener, Admission admission, ServerMetrics metrics, ThreadStarts threadStarts) {
         this.name = name;
         this.listener = listener;
+        this.listenerFile = listener.file();
         this.admission = admission;
         this.metrics = metrics;
+        this.threadStarts = threadStarts;
     }
 
     /** Starts (or, from a connection about to block, restarts) the accept loop on a new virtual thread. */
@@ -62,7 +86,7 @@ final class Acceptor implements Runnable {
         Thread previous = owner;
         owner = t;
         try {
-            t.start();
+            threadStarts.start(t);
         } catch (RuntimeException | Error e) {
             owner = previous; // the loop stays with the thread that has it: never no accepting thread
             throw e;
@@ -71,15 +95,19 @@ final class Acceptor implements Runnable {
 
     /**
      * Waits, at most {@code millis}, for the accept loop to end — not for a thread: one that handed the loop
-     * off lives on as a connection's, and its end is no business of shutdown's.
+     * off lives on as a connection's, and its end is no business of shutdown's. Returns at once if the
+     * acceptor never started.
      */
     void awaitStopped(long millis) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         while (!loopEnded && System.nanoTime() < deadline) {
             Thread t = owner;
+            if (t == null) {
+                return;
+            }
             t.join(10);
             if (!t.isAlive() && owner == t) {
-                return; // it ended without saying so (a crash): nothing is accepting any more either way
+                return; // it ended without saying so: nothing is accepting any more either way
             }
         }
     }
@@ -97,38 +125,75 @@ final class Acceptor implements Runnable {
 
     private void acceptLoop() {
         for (;;) {
-            int fd;
             try {
-                fd = BlockingIo.accept(listener, BlockingIo.NO_TIMEOUT);
-            } catch (FileClosedException | SetClosedException shutdown) {
-                return;
-            } catch (ErrnoException e) {
-                if (!onAcceptFailure(e)) {
+                if (!acceptOne()) {
                     return;
                 }
-                continue;
-            } catch (java.io.IOException e) {
-                LOG.log(Level.WARNING, "acceptor stops: " + e);
-                return;
-            }
-            if (backoffNanos != 0) {
-                LOG.log(Level.INFO, "accept resumed on fd " + listener.file().fd());
-                backoffNanos = 0;
-            }
-            Connection connection = admission.admit(fd);
-            if (connection == null) {
-                continue;
-            }
-            if (!admission.serveOnAcceptor()) {
-                Thread.ofVirtual().name("weft-conn-", fd).start(() -> admission.serve(connection));
-                continue;
-            }
-            connection.beforeFirstBlock(this::start); // hand the accept loop to a new thread, once
-            admission.serve(connection);
-            if (owner != Thread.currentThread()) {
-                return; // handed off: this thread was the connection's from its first park on
+            } catch (Throwable failed) {
+                // Whatever it was — a failed registration or thread start (the connection was closed and
+                // counted), an out-of-memory, a class that could not be loaded — the acceptor carries on.
+                if (!backOff(failed)) {
+                    return;
+                }
             }
         }
+    }
+
+    /** One accept and what follows; false when the loop must end (listener closed, or handed off). */
+    private boolean acceptOne() throws IOException {
+        int fd;
+        try {
+            fd = BlockingIo.accept(listener, BlockingIo.NO_TIMEOUT);
+        } catch (FileClosedException closed) {
+            return false; // the listener closed: shutdown, or the server failed
+        } catch (SetClosedException setDied) {
+            return moveListener();
+        } catch (ErrnoException e) {
+            return onAcceptFailure(e);
+        }
+        return take(fd);
+    }
+
+    /** Admits and serves (or dispatches) one connection; false when the accept loop was handed off (the
+     * thread was the connection's from its first park on). */
+    private boolean take(int fd) throws IOException {
+        if (backoffNanos != 0) {
+            backoffNanos = 0;
+            LOG.log(Level.INFO, "{0}: accept resumed on fd {1}", name, Integer.toString(listenerFile.fd()));
+        }
+        Connection connection = admission.admit(fd);
+        if (connection == null) {
+            return true;
+        }
+        if (!admission.serveOnAcceptor()) {
+            admission.dispatch(connection);
+            return true;
+        }
+        connection.beforeFirstBlock(this::start); // hand the accept loop to a new thread, once
+        admission.serve(connection);
+        return owner == Thread.currentThread();
+    }
+
+    /** The listener's set died: accept through another; false when the loop should end instead. */
+    private boolean moveListener() {
+        if (admission.stopped()) {
+            return false;
+        }
+        Item moved;
+        try {
+            moved = admission.relocate(listenerFile);
+        } catch (Throwable e) {
+            return backOff(e); // and try again
+        }
+        if (moved == null) {
+            LOG.log(Level.WARNING, "{0}: its poll set died and no live set takes its listener; it stops (a shared "
+                    + "listener is still accepted from by the other acceptors)", name);
+            return false;
+        }
+        listener = moved;
+        LOG.log(Level.WARNING, "{0}: its poll set died; it now accepts through set {1}", name,
+                Integer.toString(moved.setIndex()));
+        return true;
     }
 
     /** Returns false when the acceptor should stop (the listener closed during the back-off). */
@@ -136,27 +201,47 @@ final class Acceptor implements Runnable {
         if (!e.isResourceExhaustion()) {
             // ECONNABORTED and friends: that connection is gone; the listener is fine.
             if (e.errno() != Errno.ECONNABORTED) {
-                LOG.log(Level.WARNING, "accept failed, continuing: " + e.getMessage());
+                LOG.log(Level.WARNING, "{0}: accept failed, continuing: {1}", name, e.getMessage());
             }
             return true;
         }
+        return backOff(e);
+    }
+
+    /**
+     * One step of a back-off episode: the first step logs (once per episode) and counts it; then the acceptor
+     * sleeps on the listener itself, so a new connection or a shutdown ends the pause early. Never throws.
+     *
+     * @return false when the acceptor should stop (the listener closed meanwhile)
+     */
+    private boolean backOff(Throwable cause) {
         if (backoffNanos == 0) {
-            metrics.acceptBackoffEpisode();
-            LOG.log(Level.WARNING, "accept is out of resources (" + Errno.name(e.errno())
-                    + "); backing off, existing connections are still served");
             backoffNanos = FIRST_BACKOFF_NANOS;
+            try {
+                metrics.acceptBackoffEpisode();
+                if (cause instanceof ErrnoException e && e.isResourceExhaustion()) {
+                    LOG.log(Level.WARNING, "{0}: accept is out of resources ({1}); backing off, existing connections "
+                            + "are still served", name, Errno.name(e.errno()));
+                } else {
+                    LOG.log(Level.WARNING, BACKOFF_MESSAGE, cause);
+                }
+            } catch (Throwable e) {
+                // a counter that cannot grow, a name that cannot be built: nothing changes here
+            }
         } else {
             backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
         }
-        // Sleep on the listener itself: a new connection or a shutdown ends the back-off early.
-        WaitResult r;
         try {
-            r = listener.awaitInput(backoffNanos);
-        } catch (ErrnoException armFailed) {
+            WaitResult r = listener.awaitInput(backoffNanos);
+            return r != WaitResult.FILE_CLOSED && (r != WaitResult.SET_CLOSED || !admission.stopped());
+        } catch (Throwable armFailed) {
             // could not add input interest (out of memory too?): sleep the back-off plainly instead
-            java.util.concurrent.locks.LockSupport.parkNanos(backoffNanos);
-            return true;
+            try {
+                LockSupport.parkNanos(backoffNanos);
+            } catch (Throwable ignored) {
+                // go round again at once
+            }
+            return listenerFile.isOpen();
         }
-        return r != WaitResult.FILE_CLOSED && r != WaitResult.SET_CLOSED;
     }
 }

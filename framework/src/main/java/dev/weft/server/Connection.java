@@ -17,20 +17,31 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * One accepted TCP connection, served by one virtual thread. Reads and writes park on the weft poller; they
  * never block a carrier. Reads into the caller's own memory (heap arrays included: the syscalls are critical
  * downcalls), so an idle connection holds no read buffer: {@link #awaitReadable()} waits without one.
  *
- * <p>Timeouts: a read waits at most {@code idleTimeout} when nothing has arrived since the last write (between
+ * <p>Timeouts: before the connection's first byte, a read waits at most {@code firstByteTimeout} (whatever it
+ * asked for); after it, at most {@code idleTimeout} when nothing has arrived since the last write (between
  * exchanges), at most {@code readTimeout} once input has started arriving; a write waits at most
  * {@code writeTimeout} for a peer that does not read. Expiry throws {@link SocketTimeoutException}.
  *
+ * <p>Graceful close (issue 11, item 2): once the server is closing ({@link #isDraining()}), a read that would
+ * have to wait while no exchange is in progress — nothing read since the last write — makes one non-blocking
+ * attempt and, finding nothing, returns end of stream (-1); {@link #awaitReadable()} then returns at once. So a
+ * request that already arrived is still read and served, an idle connection ends now, and an exchange in
+ * progress (input read, response not yet written) keeps its reads and writes for the shutdown grace. A protocol
+ * should end the exchange it answers while draining with its own "closing" signal (HTTP: {@code Connection:
+ * close}).
+ *
  * <pre>
- * Threading: meant for its handler thread. exchangeStarted is written only by that thread. close() may also be
- * called by the server's shutdown from another thread: it is idempotent and wakes a parked handler, whose
- * I/O then fails with FileClosedException.
+ * Threading: meant for its handler thread; exchangeStarted, bytesIn, bytesOut, beforeFirstBlock, input and
+ * output are touched only by it. close() and wakeReader() may also be called by the server's shutdown from
+ * another thread: close() is idempotent and wakes a parked handler, whose I/O then fails with
+ * FileClosedException; wakeReader() only makes a parked reader look again.
  * </pre>
  */
 public final class Connection implements AutoCloseable {
@@ -38,6 +49,8 @@ public final class Connection implements AutoCloseable {
     private final Item item;
     private final ServerConfig config;
     private final ServerMetrics metrics;
+    private final BooleanSupplier serverDraining;
+    private final BooleanSupplier idleMustEnd = this::idleMustEnd;
     private final long openedAtNanos = System.nanoTime();
     private boolean exchangeStarted; // handler thread only: input arrived since the last write
     private long bytesIn;            // handler thread only
@@ -46,31 +59,56 @@ public final class Connection implements AutoCloseable {
     private InputStream input;       // handler thread only, lazily
     private OutputStream output;     // handler thread only, lazily
 
-    Connection(PollFile file, Item item, ServerConfig config, ServerMetrics metrics) {
+    Connection(PollFile file, Item item, ServerConfig config, ServerMetrics metrics, BooleanSupplier serverDraining) {
         this.file = file;
         this.item = item;
         this.config = config;
         this.metrics = metrics;
+        this.serverDraining = serverDraining;
     }
 
-    /** Reads into {@code dst[offset, offset+length)}; returns the count (≥ 1), or -1 at end of stream. */
+    /**
+     * Reads into {@code dst[offset, offset+length)}, waiting under the first-byte, idle or read timeout.
+     *
+     * @param dst    the array to fill
+     * @param offset where to start
+     * @param length at most this many bytes
+     * @return the count (≥ 1; 0 only for {@code length == 0}), or -1 at end of stream (also: idle while the
+     *         server is closing)
+     * @throws IOException {@link SocketTimeoutException} on a timeout, {@link FileClosedException} when the
+     *                     server closed the connection, or the syscall's error (a reset peer)
+     */
     public int read(byte[] dst, int offset, int length) throws IOException {
         return read(dst, offset, length, readTimeoutNanos());
     }
 
     /**
      * Like {@link #read(byte[], int, int)} but waiting at most {@code timeoutNanos} (> 0) instead of the idle or
-     * read timeout: for protocols with deadlines of their own (a whole request head, say).
+     * read timeout: for protocols with deadlines of their own (a whole request head, say). Before the
+     * connection's first byte the first-byte timeout still caps the wait.
+     *
+     * @param dst          the array to fill
+     * @param offset       where to start
+     * @param length       at most this many bytes
+     * @param timeoutNanos the longest wait, in nanoseconds (&gt; 0)
+     * @return the count, or -1 at end of stream
+     * @throws IOException as {@link #read(byte[], int, int)}
      */
     public int read(byte[] dst, int offset, int length, long timeoutNanos) throws IOException {
         Objects.checkFromIndexSize(offset, length, dst.length);
         if (length == 0) {
             return 0;
         }
-        return read(MemorySegment.ofArray(dst).asSlice(offset, length), timeoutNanos);
+        return read(MemorySegment.ofArray(dst).asSlice(offset, length), firstByteCapped(timeoutNanos));
     }
 
-    /** Reads into the buffer's remaining space (heap or direct); returns the count, or -1 at end of stream. */
+    /**
+     * Reads into the buffer's remaining space (heap or direct), advancing its position.
+     *
+     * @param dst the buffer to fill
+     * @return the count, or -1 at end of stream
+     * @throws IOException as {@link #read(byte[], int, int)}
+     */
     public int read(ByteBuffer dst) throws IOException {
         if (!dst.hasRemaining()) {
             return 0;
@@ -83,13 +121,18 @@ public final class Connection implements AutoCloseable {
     }
 
     private int read(MemorySegment dst, long timeoutNanos) throws IOException {
-        long n = beforeFirstBlock == null ? BlockingIo.read(item, dst, timeoutNanos) : BlockingIo.tryRead(item, dst);
-        if (n == Errno.WOULD_BLOCK) {
-            handOff();
-            n = BlockingIo.read(item, dst, timeoutNanos);
+        long n;
+        if (beforeFirstBlock == null) {
+            n = BlockingIo.read(item, dst, timeoutNanos, idleMustEnd);
+        } else {
+            n = BlockingIo.tryRead(item, dst);
+            if (n == Errno.WOULD_BLOCK && !idleMustEnd()) {
+                handOff();
+                n = BlockingIo.read(item, dst, timeoutNanos, idleMustEnd);
+            }
         }
-        if (n == 0) {
-            return -1;
+        if (n == 0 || n == Errno.WOULD_BLOCK) {
+            return -1; // end of stream, or idle while the server closes
         }
         exchangeStarted = true;
         bytesIn += n;
@@ -97,37 +140,79 @@ public final class Connection implements AutoCloseable {
         return (int) n;
     }
 
+    /** An idle read (no exchange in progress) must not wait once the server is closing. */
+    private boolean idleMustEnd() {
+        return !exchangeStarted && serverDraining.getAsBoolean();
+    }
+
     /**
      * Parks until input (or end of stream) is available, under the same timeout a read would have, without
-     * touching any buffer: the way to keep an idle connection small.
+     * touching any buffer: the way to keep an idle connection small. Returns at once when the server is closing
+     * and no exchange is in progress: the next read then returns what has arrived, or end of stream.
+     *
+     * @throws IOException {@link SocketTimeoutException} on a timeout, {@link InterruptedIOException} if the
+     *                     thread was interrupted, {@link FileClosedException} when the server closed the
+     *                     connection, {@link SetClosedException} when the poller closed
      */
     public void awaitReadable() throws IOException {
+        if (idleMustEnd()) {
+            return;
+        }
         handOff(); // it cannot tell without reading whether input is there: with serveOnAcceptor, a handler that
                    // waits before it reads hands the accept loop over at once (correct, just no saving)
         WaitResult result = item.awaitInput(readTimeoutNanos());
         switch (result) {
             case READY -> { }
-            case TIMED_OUT -> throw new SocketTimeoutException("idle or read timeout");
+            case TIMED_OUT -> throw new SocketTimeoutException(bytesIn == 0 ? "first-byte timeout"
+                    : "idle or read timeout");
             case INTERRUPTED -> throw new InterruptedIOException("interrupted");
             case FILE_CLOSED -> throw new FileClosedException(file.fd());
             case SET_CLOSED -> throw new SetClosedException("server poller");
         }
     }
 
-    /** Writes all of {@code src[offset, offset+length)}. */
+    /**
+     * Writes all of {@code src[offset, offset+length)}, parking while the peer's window is full.
+     *
+     * @param src    the bytes
+     * @param offset where they start
+     * @param length how many
+     * @throws IOException {@link SocketTimeoutException} after the write timeout, {@link FileClosedException}
+     *                     when the server closed the connection, or the syscall's error (a reset peer)
+     */
     public void write(byte[] src, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, src.length);
-        write(MemorySegment.ofArray(src).asSlice(offset, length));
+        write(MemorySegment.ofArray(src).asSlice(offset, length), true);
     }
 
-    /** Writes all of the buffer's remaining bytes (heap or direct). */
+    /**
+     * Writes an interim message that does not end the exchange in progress — the peer's input is expected to go
+     * on (HTTP's {@code 100 Continue} before a request body). Unlike {@link #write(byte[], int, int)}, the reads
+     * that follow still count as mid-exchange: the read timeout applies, and a closing server lets them wait.
+     *
+     * @param src    the bytes
+     * @param offset where they start
+     * @param length how many
+     * @throws IOException as {@link #write(byte[], int, int)}
+     */
+    public void writeInterim(byte[] src, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        write(MemorySegment.ofArray(src).asSlice(offset, length), false);
+    }
+
+    /**
+     * Writes all of the buffer's remaining bytes (heap or direct), advancing its position.
+     *
+     * @param src the bytes
+     * @throws IOException as {@link #write(byte[], int, int)}
+     */
     public void write(ByteBuffer src) throws IOException {
         int length = src.remaining();
-        write(MemorySegment.ofBuffer(src));
+        write(MemorySegment.ofBuffer(src), true);
         src.position(src.position() + length);
     }
 
-    private void write(MemorySegment src) throws IOException {
+    private void write(MemorySegment src, boolean endsExchange) throws IOException {
         MemorySegment rest = src;
         if (beforeFirstBlock != null) {
             long n = BlockingIo.tryWrite(item, src);
@@ -139,16 +224,38 @@ public final class Connection implements AutoCloseable {
         if (rest.byteSize() > 0) {
             BlockingIo.write(item, rest, config.writeTimeout().toNanos());
         }
-        exchangeStarted = false;
+        if (endsExchange) {
+            exchangeStarted = false;
+        }
         bytesOut += src.byteSize();
         metrics.bytesOut(src.byteSize());
     }
 
     private long readTimeoutNanos() {
-        return (exchangeStarted ? config.readTimeout() : config.idleTimeout()).toNanos();
+        return firstByteCapped((exchangeStarted ? config.readTimeout() : config.idleTimeout()).toNanos());
     }
 
-    /** A stream view of {@link #read(byte[], int, int)}; closing it closes the connection. */
+    /** Before the first byte, no wait is longer than the first-byte timeout (a silent connection holds a slot). */
+    private long firstByteCapped(long timeoutNanos) {
+        return bytesIn == 0 ? Math.min(timeoutNanos, config.firstByteTimeout().toNanos()) : timeoutNanos;
+    }
+
+    /**
+     * True once the server has begun to close: a read that would wait between exchanges now returns end of
+     * stream, and a response written now should tell the peer that the connection ends after it (HTTP:
+     * {@code Connection: close}).
+     *
+     * @return whether the server is draining
+     */
+    public boolean isDraining() {
+        return serverDraining.getAsBoolean();
+    }
+
+    /**
+     * A stream view of {@link #read(byte[], int, int)}; closing it closes the connection.
+     *
+     * @return the stream (one per connection)
+     */
     public InputStream input() {
         if (input == null) {
             input = new ConnectionStreams.In(this);
@@ -156,7 +263,11 @@ public final class Connection implements AutoCloseable {
         return input;
     }
 
-    /** A stream view of {@link #write(byte[], int, int)}, unbuffered; closing it closes the connection. */
+    /**
+     * A stream view of {@link #write(byte[], int, int)}, unbuffered; closing it closes the connection.
+     *
+     * @return the stream (one per connection)
+     */
     public OutputStream output() {
         if (output == null) {
             output = new ConnectionStreams.Out(this);
@@ -164,7 +275,11 @@ public final class Connection implements AutoCloseable {
         return output;
     }
 
-    /** Half-close: sends FIN; reads still work. */
+    /**
+     * Half-close: sends FIN; reads still work.
+     *
+     * @throws IOException {@link FileClosedException} if the connection is closed, or the syscall's error
+     */
     public void shutdownOutput() throws IOException {
         if (!file.pin()) {
             throw new FileClosedException(file.fd());
@@ -176,10 +291,22 @@ public final class Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * The peer's address.
+     *
+     * @return the remote address and port
+     * @throws IOException {@link FileClosedException} if the connection is closed, or the syscall's error
+     */
     public InetSocketAddress peerAddress() throws IOException {
         return address(true);
     }
 
+    /**
+     * This end's address.
+     *
+     * @return the local address and port
+     * @throws IOException {@link FileClosedException} if the connection is closed, or the syscall's error
+     */
     public InetSocketAddress localAddress() throws IOException {
         return address(false);
     }
@@ -213,11 +340,26 @@ public final class Connection implements AutoCloseable {
         }
     }
 
+    /** Makes a reader parked on this connection look again (the server is closing: an idle one then ends). */
+    void wakeReader() {
+        item.signalInput();
+    }
+
+    /** The connection's fd (thread names, events). */
+    int fd() {
+        return file.fd();
+    }
+
     /** Emits the JFR close event (when enabled); called by the server on the handler thread as it ends. */
     void recordClose(String cause) {
         ConnectionEvents.closed(file.fd(), System.nanoTime() - openedAtNanos, bytesIn, bytesOut, cause);
     }
 
+    /**
+     * Whether the connection is still open: true until it is closed, by its handler's end or by the server.
+     *
+     * @return true while open
+     */
     public boolean isOpen() {
         return file.isOpen();
     }

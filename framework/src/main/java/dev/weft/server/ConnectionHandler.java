@@ -7,5 +7,12 @@ package dev.weft.server;
  */
 @FunctionalInterface
 public interface ConnectionHandler {
+    /**
+     * Serves {@code connection} until the exchange is over; the server closes it afterwards.
+     *
+     * @param connection the accepted connection
+     * @throws Exception anything: an {@link java.io.IOException} (a reset peer, a timeout, a shutdown) ends the
+     *                   connection quietly, anything else is also logged
+     */
     void handle(Connection connection) throws Exception;
 }

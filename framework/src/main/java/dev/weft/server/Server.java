@@ -1,5 +1,6 @@
 package dev.weft.server;
 
+import dev.weft.poller.Diagnostics;
 import dev.weft.poller.Item;
 import dev.weft.poller.PollFile;
 import dev.weft.poller.Poller;
@@ -8,16 +9,14 @@ import dev.weft.poller.sys.Sockets;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The virtual-thread TCP server: accepting virtual threads (one SO_REUSEPORT listener each, or one shared
@@ -27,249 +26,252 @@ import java.util.concurrent.locks.ReentrantLock;
  * <pre>
  * Locking and lifetime
  *
- *   active       AtomicInteger: connections admitted and not yet finished; admission CASes it below the cap.
- *   connections  concurrent set of open connections, for shutdown to close what the grace period left.
- *   drainLock    guards nothing but the drained condition, signalled when active drops to 0 while stopping.
- *   stopping     volatile, false -> true once; closeLock makes close() run once.
+ *   listeners, acceptors, boundAddress, connections, poller: final once the constructor returns.
+ *   closeStarted  AtomicBoolean: the caller whose CAS sets it does the whole close, with no lock held (nothing
+ *                 is freed or closed under a lock, docs/design.md §3); later callers wait for closeDone.
+ *   failure       AtomicReference, set once: the server failed (a thread it depends on could not go on).
  *
- *   Start: poller, listeners (each registered in one set), acceptor threads.
- *   close(): stop accepting (close the listeners: parked acceptors wake with FILE_CLOSED, and join them); wait
- *   up to shutdownGrace for active to reach 0; close every connection still open (its parked handler wakes
- *   with FileClosedException); wait for the handlers to finish; close the poller (joins its threads).
+ *   Start: poller, listeners (a reuse-port group formed by this server alone: Listener), one item per acceptor,
+ *   acceptor threads. If any step fails, what was acquired is released (listeners closed, started acceptors
+ *   awaited, the poller closed) and the failure thrown.
+ *   close(): drain (admission refused; an idle read returns end of stream), close the listeners (parked
+ *   acceptors wake with FILE_CLOSED; join them), wake every parked reader (the idle ones end at once), wait up
+ *   to shutdownGrace for the exchanges in progress, close every connection still open (its parked handler
+ *   wakes with FileClosedException), wait for the handlers, close the poller (joins its threads).
+ *   fail(cause), from the poller's failure callback or the thread that found out: logged once at ERROR, the
+ *   listeners closed (no new connection is taken: a client gets a refusal instead of a hang), failure() and
+ *   stats().failed() say so, onFailure is called. Connections in progress go on as far as they can; close()
+ *   still works.
  * </pre>
  */
 public final class Server implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Server.class.getName());
+    private static final System.Logger LOG = Diagnostics.guard(System.getLogger(Server.class.getName()));
     /** How long close() waits for handlers after closing their connections (a handler stuck in CPU work). */
     private static final Duration HANDLER_EXIT_WAIT = Duration.ofSeconds(5);
+    /** The largest over-capacity response: it must fit a fresh socket's send buffer in one write. */
+    static final int MAX_OVER_CAPACITY_RESPONSE_BYTES = 4096;
 
-    private final ServerConfig config;
-    private final ConnectionHandler handler;
-    private final ServerMetrics metrics = new ServerMetrics();
-    private final Poller poller;
-    private final List<PollFile> listeners = new ArrayList<>();
-    private final List<Acceptor> acceptors = new ArrayList<>();
-    private final InetSocketAddress boundAddress;
-    private final AtomicInteger active = new AtomicInteger();
-    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private final ReentrantLock drainLock = new ReentrantLock();
-    private final Condition drained = drainLock.newCondition();
-    private final Object closeLock = new Object();
-    private volatile boolean stopping;
-
-    private Server(ServerConfig config, ConnectionHandler handler) throws IOException {
-        // Now, while fds are plentiful: the close path and the accept back-off must not load classes or read
-        // logging configuration (both may need an fd) at the moment accept has run out of them.
-        ConnectionEvents.load();
-        LOG.isLoggable(Level.WARNING);
-        this.config = config;
-        this.handler = handler;
-        this.poller = Poller.open(new PollerConfig(config.pollerSets(), config.pollerMode(),
-                PollerConfig.DEFAULT_MAX_EVENTS));
-        try {
-            InetSocketAddress address = config.address();
-            int listenerCount = config.acceptMode() == AcceptMode.REUSEPORT ? config.acceptors() : 1;
-            for (int i = 0; i < listenerCount; i++) {
-                PollFile listener = Listener.open(address, config.backlog(), config.deferAccept());
-                listeners.add(listener);
-                if (i == 0) {
-                    address = Sockets.localAddress(listener.fd()); // port 0: the others join the chosen port
-                }
-            }
-            this.boundAddress = address;
-            for (int i = 0; i < config.acceptors(); i++) {
-                PollFile listener = listeners.get(i % listeners.size());
-                Item item = poller.register(listener, i % poller.setCount()); // shared: one item per set
-                acceptors.add(new Acceptor("weft-acceptor-" + i, item, admission, metrics));
-            }
-        } catch (IOException | RuntimeException e) {
-            listeners.forEach(PollFile::close);
-            poller.close();
-            throw e;
-        }
-        acceptors.forEach(Acceptor::start);
+    /** The options that are not values of {@link ServerConfig}. */
+    record Extras(byte[] overCapacityResponse, Consumer<? super Throwable> onFailure, ThreadStarts threadStarts) {
+        static final Extras NONE = new Extras(null, failure -> { }, ThreadStarts.DEFAULT);
     }
 
-    /** Starts a server; it is accepting when this returns. */
+    private final ServerConfig config;
+    private final Extras extras;
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final Poller poller;
+    private final Connections connections;
+    private volatile List<PollFile> listeners; // set once, as the constructor ends (fail() may run before)
+    private final List<Acceptor> acceptors = new ArrayList<>();
+    private final InetSocketAddress boundAddress;
+    private final AtomicBoolean closeStarted = new AtomicBoolean();
+    private final CountDownLatch closeDone = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    private Server(ServerConfig config, ConnectionHandler handler, Extras extras) throws IOException {
+        preload();
+        this.config = config;
+        this.extras = extras;
+        this.poller = Poller.open(new PollerConfig(config.pollerSets(), config.pollerMode(),
+                PollerConfig.DEFAULT_MAX_EVENTS), this::fail);
+        this.connections = new Connections(config, handler, metrics, poller, extras.overCapacityResponse(),
+                extras.threadStarts(), this::stopped);
+        List<PollFile> opened = List.of();
+        try {
+            int listenerCount = config.acceptMode() == AcceptMode.REUSEPORT ? config.acceptors() : 1;
+            opened = Listener.openGroup(config.address(), listenerCount, config.backlog(), config.deferAccept());
+            this.boundAddress = Sockets.localAddress(opened.getFirst().fd());
+            for (int i = 0; i < config.acceptors(); i++) {
+                PollFile listener = opened.get(i % opened.size());
+                Item item = poller.register(listener, i % poller.setCount()); // shared: one item per set
+                acceptors.add(new Acceptor("weft-acceptor-" + i, item, connections, metrics, extras.threadStarts()));
+            }
+            for (Acceptor acceptor : acceptors) {
+                acceptor.start(); // inside the try: a failed start releases everything (issue 10, defect 4)
+            }
+            this.listeners = opened;
+        } catch (Throwable e) {
+            try {
+                opened.forEach(PollFile::close); // the started acceptors wake with FILE_CLOSED and end
+                acceptors.forEach(Server::awaitStoppedUninterruptibly);
+                poller.close();
+            } catch (Throwable cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Loads now, while fds are plentiful, what the failure paths and the log lines of the server's threads will
+     * need when they are not (issue 10, defect A): the logging backend and its formatter's time-zone data, the
+     * JFR event classes, and the server's own classes (from a class directory, each would need an fd to load,
+     * and a class that fails to load fails its call site for ever).
+     */
+    private static void preload() {
+        Diagnostics.preload(LOG, Acceptor.LOG);
+        ConnectionEvents.load();
+        Class<?>[] serving = {Connection.class, Connections.class, ConnectionStreams.In.class,
+                ConnectionStreams.Out.class, ServerStats.class, Acceptor.Admission.class};
+        assert serving.length > 0;
+    }
+
+    /**
+     * Starts a server; it is accepting when this returns.
+     *
+     * @param config  the options
+     * @param handler serves each connection, on its own virtual thread
+     * @return the running server
+     * @throws java.net.BindException if another socket holds the address
+     * @throws IOException            if the poller or a listener cannot be opened (nothing is left behind)
+     */
     public static Server start(ServerConfig config, ConnectionHandler handler) throws IOException {
+        return start(config, handler, Extras.NONE);
+    }
+
+    static Server start(ServerConfig config, ConnectionHandler handler, Extras extras) throws IOException {
+        if (config == null) {
+            throw new IllegalArgumentException("config must not be null");
+        }
         if (handler == null) {
             throw new IllegalArgumentException("handler must not be null");
         }
-        return new Server(config, handler);
+        return new Server(config, handler, extras);
     }
 
+    /**
+     * A builder for a server, with the documented defaults.
+     *
+     * @return a new builder
+     */
     public static ServerBuilder builder() {
         return new ServerBuilder();
     }
 
-    /** The address the listeners are bound to (the chosen port when the config asked for port 0). */
+    /**
+     * The address the listeners are bound to: the chosen port when the config asked for port 0.
+     *
+     * @return the bound address
+     */
     public InetSocketAddress address() {
         return boundAddress;
     }
 
+    /**
+     * The configuration the server was started with.
+     *
+     * @return the configuration
+     */
     public ServerConfig config() {
         return config;
     }
 
+    /**
+     * The server's counters now.
+     *
+     * @return a snapshot
+     */
     public ServerStats stats() {
-        return metrics.snapshot(active.get());
+        return metrics.snapshot(connections.active(), failure.get() != null);
     }
 
-    /** The poller's registry, for diagnostics and leak checks. */
+    /**
+     * Why the server failed — a thread it depends on (a poller thread, the master poller, the timeout sweeper)
+     * could not go on, so it stopped accepting — or null while it is healthy. docs/operations.md says what to do.
+     *
+     * @return the cause, or null
+     */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    /**
+     * The server's poller: its registry dump and counters, for diagnostics and leak checks.
+     *
+     * @return the poller
+     */
     public Poller poller() {
         return poller;
     }
 
-    /**
-     * Admits one accepted fd: over the cap it is closed at once (the client sees the connection end before any
-     * byte) and counted as rejected; otherwise it is registered once, here, and served on a new virtual thread.
-     * Per-connection registration pattern (../shared/seed): one EPOLL_CTL_ADD now, no EPOLL_CTL_DEL ever.
-     */
-    private Connection admit(int fd) {
-        PollFile file = PollFile.ofNonBlocking(fd);
-        if (stopping || !reserveSlot()) {
-            metrics.rejected(); // counted before the close the client observes
-            file.close();
-            return null;
+    private boolean stopped() {
+        return closeStarted.get() || failure.get() != null;
+    }
+
+    /** The server cannot serve any more: say so once, stop taking connections, tell the owner. */
+    private void fail(Throwable cause) {
+        if (closeStarted.get() || !failure.compareAndSet(null, cause)) {
+            return;
         }
-        Connection connection;
+        LOG.log(Level.ERROR, () -> "weft server on " + boundAddress + " failed: it no longer accepts connections "
+                + "(restart it; see docs/operations.md)", cause);
+        List<PollFile> open = listeners;
+        if (open != null) { // null while the constructor still runs: it sees the failed poller itself
+            for (PollFile listener : open) {
+                try {
+                    listener.close();
+                } catch (Throwable e) {
+                    // keep closing the others
+                }
+            }
+        }
         try {
-            connection = new Connection(file, poller.register(file), config, metrics);
-        } catch (IOException | RuntimeException e) {
-            file.close();
-            releaseSlot();
-            LOG.log(Level.WARNING, "could not register an accepted connection: " + e);
-            return null;
-        }
-        metrics.accepted();
-        connections.add(connection);
-        ConnectionEvents.accepted(fd, active.get());
-        return connection;
-    }
-
-    private final Acceptor.Admission admission = new Acceptor.Admission() {
-        @Override
-        public Connection admit(int fd) {
-            return Server.this.admit(fd);
-        }
-
-        @Override
-        public void serve(Connection connection) {
-            Server.this.serve(connection);
-        }
-
-        @Override
-        public boolean serveOnAcceptor() {
-            return config.serveOnAcceptor();
-        }
-    };
-
-    private boolean reserveSlot() {
-        for (;;) {
-            int n = active.get();
-            if (n >= config.maxConnections()) {
-                return false;
-            }
-            if (active.compareAndSet(n, n + 1)) {
-                return true;
-            }
+            extras.onFailure().accept(cause);
+        } catch (Throwable ignored) {
+            // the owner's callback must not throw; nothing more to do here
         }
     }
 
-    private void releaseSlot() {
-        if (active.decrementAndGet() == 0 && stopping) {
-            drainLock.lock();
-            try {
-                drained.signalAll();
-            } finally {
-                drainLock.unlock();
-            }
-        }
-    }
-
-    private void serve(Connection connection) {
-        String cause = "handler returned";
-        try {
-            handler.handle(connection);
-        } catch (SocketTimeoutException e) {
-            metrics.timedOut();
-            cause = "timeout";
-        } catch (IOException e) {
-            cause = e.getClass().getSimpleName(); // the peer reset or went away, or shutdown closed it
-        } catch (Exception | Error e) {
-            cause = "handler failed: " + e;
-            LOG.log(Level.WARNING, "connection handler failed", e);
-        } finally {
-            // Cleanup first and unconditionally: under fd exhaustion anything optional (an event, a log line)
-            // may fail, and must never keep a connection's fd open.
-            connection.close();
-            connections.remove(connection);
-            metrics.closed();
-            releaseSlot();
-            try {
-                connection.recordClose(cause);
-            } catch (RuntimeException | LinkageError e) {
-                // diagnostics only
-            }
-        }
-    }
-
-    /** Graceful stop with the configured grace period. */
+    /** Graceful stop with the configured grace period: see {@link #close(Duration)}. */
     @Override
     public void close() {
         close(config.shutdownGrace());
     }
 
     /**
-     * Stops accepting, lets open connections finish for up to {@code grace}, closes the rest, waits for their
-     * handlers, and closes the poller. Idempotent; returns when no server thread is left.
+     * Stops accepting, ends idle connections at once, lets exchanges in progress finish for up to {@code grace},
+     * closes the rest, waits for their handlers, and closes the poller. Idempotent: a second caller waits until
+     * the first has finished. Returns when no server thread is left.
+     *
+     * @param grace how long exchanges in progress may take to finish
      */
     public void close(Duration grace) {
-        synchronized (closeLock) {
-            if (stopping && listeners.isEmpty()) {
-                return;
-            }
-            stopping = true;
+        if (!closeStarted.compareAndSet(false, true)) {
+            awaitUninterruptibly(closeDone);
+            return;
+        }
+        try {
+            connections.beginDrain();
             listeners.forEach(PollFile::close);
-            listeners.clear();
             acceptors.forEach(Server::awaitStoppedUninterruptibly);
-            if (!awaitDrained(grace)) {
-                connections.forEach(Connection::close);
-                if (!awaitDrained(HANDLER_EXIT_WAIT)) {
-                    LOG.log(Level.WARNING, active.get() + " connection handlers did not finish after their "
-                            + "connections were closed; closing the poller anyway");
+            connections.wakeReaders(); // after the acceptors: no connection is admitted behind this
+            if (!connections.awaitDrained(grace)) {
+                connections.closeAll();
+                if (!connections.awaitDrained(HANDLER_EXIT_WAIT)) {
+                    LOG.log(Level.WARNING, "{0} connection handlers did not finish after their connections were "
+                            + "closed; closing the poller anyway", Integer.toString(connections.active()));
                 }
             }
             poller.close();
-        }
-    }
-
-    private boolean awaitDrained(Duration timeout) {
-        long remaining = timeout.toNanos();
-        drainLock.lock();
-        try {
-            while (active.get() > 0) {
-                if (remaining <= 0) {
-                    return false;
-                }
-                try {
-                    remaining = drained.awaitNanos(remaining);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return active.get() == 0;
-                }
-            }
-            return true;
         } finally {
-            drainLock.unlock();
+            closeDone.countDown();
         }
     }
 
     private static void awaitStoppedUninterruptibly(Acceptor acceptor) {
+        uninterruptibly(() -> acceptor.awaitStopped(TimeUnit.SECONDS.toMillis(30)));
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        uninterruptibly(latch::await);
+    }
+
+    /** Waits through interrupts (shutdown must finish what it started), then restores the interrupt status. */
+    private static void uninterruptibly(Wait wait) {
         boolean interrupted = false;
         while (true) {
             try {
-                acceptor.awaitStopped(TimeUnit.SECONDS.toMillis(30));
+                wait.run();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -278,5 +280,9 @@ public final class Server implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private interface Wait {
+        void run() throws InterruptedException;
     }
 }

@@ -7,9 +7,10 @@ import java.time.Duration;
 
 /**
  * Everything a {@link Server} is built from. Every value is validated eagerly, with a message naming the option;
- * the defaults are the table in framework/README.md.
+ * the defaults are the table in framework/README.md (and docs/operations.md explains what each costs).
  *
- * @param address          where to listen. Default 127.0.0.1, port 8080 (port 0 picks a free one).
+ * @param address          where to listen. Default 127.0.0.1, port 8080 (port 0 picks a free one). Starting
+ *                         on an address another socket holds fails with {@link java.net.BindException}.
  * @param acceptors        accepting virtual threads. Default: cores.
  * @param acceptMode       one SO_REUSEPORT listener per acceptor, or one listener shared by all (then at most
  *                         one acceptor per poll set). Default REUSEPORT.
@@ -18,13 +19,20 @@ import java.time.Duration;
  * @param backlog          listen(2) backlog per listener. Default 1024.
  * @param deferAccept      TCP_DEFER_ACCEPT: accept only once the first bytes arrived, so the first read does not
  *                         park (halved connection-per-request CPU on the prototype). Default true.
- * @param maxConnections   connections served at once; beyond it a new connection is closed at once and counted
- *                         as rejected. Default 10,000.
+ * @param maxConnections   connections served at once; beyond it a new connection is answered with the
+ *                         over-capacity response, if one is set ({@link ServerBuilder#overCapacityResponse}),
+ *                         closed at once and counted as rejected. Default 10,000.
+ * @param firstByteTimeout how long a connection may stay silent before its first byte: a read (or
+ *                         {@link Connection#awaitReadable()}) that waits before anything was received waits at
+ *                         most this long, even when it asked for longer. Cuts connections that are opened and
+ *                         never used, which otherwise hold a slot of {@code maxConnections} for the idle
+ *                         timeout. Default 10 s.
  * @param idleTimeout      how long a read may wait when nothing has arrived since the last write (between
  *                         exchanges); then the connection is closed. Default 60 s.
  * @param readTimeout      how long a read may wait once input has started arriving (mid-exchange). Default 30 s.
  * @param writeTimeout     how long a write may wait for a peer that does not read. Default 30 s.
- * @param shutdownGrace    how long {@link Server#close()} lets open connections finish. Default 10 s.
+ * @param shutdownGrace    how long {@link Server#close()} lets exchanges in progress finish; idle connections
+ *                         are closed at once. Default 10 s.
  * @param serveOnAcceptor  serve each connection on the thread that accepted it until it would first wait on the
  *                         connection, then hand the accept loop to a new thread. Saves a thread start and a
  *                         carrier wake-up per connection-per-request exchange; but a handler that blocks on
@@ -32,12 +40,13 @@ import java.time.Duration;
  *                         For handlers that only compute and do I/O on their connection. Default false.
  */
 public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode acceptMode, int pollerSets,
-                           PollerMode pollerMode,
-                           int backlog, boolean deferAccept, int maxConnections, Duration idleTimeout,
-                           Duration readTimeout, Duration writeTimeout, Duration shutdownGrace,
-                           boolean serveOnAcceptor) {
+                           PollerMode pollerMode, int backlog, boolean deferAccept, int maxConnections,
+                           Duration firstByteTimeout, Duration idleTimeout, Duration readTimeout,
+                           Duration writeTimeout, Duration shutdownGrace, boolean serveOnAcceptor) {
+    /** The port a server listens on unless told otherwise. */
     public static final int DEFAULT_PORT = 8080;
 
+    /** Validates every value; throws {@link IllegalArgumentException} naming the first bad option. */
     public ServerConfig {
         if (address == null) {
             throw new IllegalArgumentException("address must not be null");
@@ -59,6 +68,7 @@ public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode 
         }
         positive("backlog", backlog, 1 << 20);
         positive("maxConnections", maxConnections, 1 << 24);
+        positive("firstByteTimeout", firstByteTimeout);
         positive("idleTimeout", idleTimeout);
         positive("readTimeout", readTimeout);
         positive("writeTimeout", writeTimeout);
@@ -67,11 +77,17 @@ public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode 
         }
     }
 
+    /**
+     * The documented defaults (framework/README.md).
+     *
+     * @return the default configuration
+     */
     public static ServerConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), cores,
-                AcceptMode.REUSEPORT, cores, PollerMode.VIRTUAL, 1024, true, 10_000, Duration.ofSeconds(60), Duration.ofSeconds(30),
-                Duration.ofSeconds(30), Duration.ofSeconds(10), false);
+                AcceptMode.REUSEPORT, cores, PollerMode.VIRTUAL, 1024, true, 10_000, Duration.ofSeconds(10),
+                Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10),
+                false);
     }
 
     private static void positive(String name, int value, int max) {

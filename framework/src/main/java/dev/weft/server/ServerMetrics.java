@@ -7,6 +7,7 @@ final class ServerMetrics {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder closed = new LongAdder();
     private final LongAdder rejected = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
@@ -22,6 +23,10 @@ final class ServerMetrics {
 
     void rejected() {
         rejected.increment();
+    }
+
+    void dropped() {
+        dropped.increment();
     }
 
     void bytesIn(long n) {
@@ -40,8 +45,8 @@ final class ServerMetrics {
         acceptBackoffs.increment();
     }
 
-    ServerStats snapshot(int active) {
-        return new ServerStats(accepted.sum(), active, closed.sum(), rejected.sum(), bytesIn.sum(), bytesOut.sum(),
-                timeouts.sum(), acceptBackoffs.sum());
+    ServerStats snapshot(int active, boolean failed) {
+        return new ServerStats(accepted.sum(), active, closed.sum(), rejected.sum(), dropped.sum(), bytesIn.sum(),
+                bytesOut.sum(), timeouts.sum(), acceptBackoffs.sum(), failed);
     }
 }

@@ -3,7 +3,6 @@ package dev.weft.server;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -25,10 +24,7 @@ public final class EmfileServerMain {
     public static void main(String[] args) throws IOException {
         server = Server.builder().port(0).acceptors(1).pollerSets(1).deferAccept(false).maxConnections(100_000)
                 .start(EmfileServerMain::serve);
-        // Logging (java.util.logging reads its configuration file when first used) and the stats line are set
-        // up now, while fds are plentiful, as a real server's start-up would.
-        System.getLogger(EmfileServerMain.class.getName()).log(Level.INFO, "listening on " + server.address());
-        statsLine();
+        // Nothing else is preloaded: what the server's failure paths need must be loaded by its own start-up.
         System.out.println("PORT " + server.address().getPort());
         System.out.flush();
         InputStream stdin = System.in;

@@ -2,6 +2,7 @@ package dev.weft.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -28,6 +29,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * EMFILE survival: a server in a child JVM under {@code ulimit -n 128} is run out of fds by more clients than
  * it can hold; its acceptor backs off while the connection it already has is still served, and once the
  * clients go away it accepts again by itself, every queued connection included.
+ *
+ * <p>The child starts as a real process does: from this test's class path (jars or class directories, as the
+ * build has them), with nothing loaded but what the server's own start-up loads — no log line, no time-zone
+ * data, no class of the failure paths touched beforehand (issue 10, defect A: the acceptor's first back-off
+ * warning opened tzdb.dat with no fd left, and the Error ended the acceptor for good).
  */
 @ExtendWith(NoFdLeaks.class)
 class EmfileTest {
@@ -101,6 +107,15 @@ class EmfileTest {
             child.getOutputStream().close();
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child did not exit after its stdin closed");
             assertEquals(0, child.exitValue(), "the child's exit code");
+
+            // f. The back-off was logged — with no fd left, through a formatter that needed the time-zone data
+            // preloaded at start — and no thread died of it (issue 10, defect A: the log line's Error used to end
+            // the acceptor).
+            String log = readQuietly(err);
+            assertTrue(log.contains("accept is out of resources (EMFILE); backing off"),
+                    "the back-off was not logged:\n" + log);
+            assertTrue(log.contains("accept resumed"), "the resumption was not logged:\n" + log);
+            assertFalse(log.contains("Exception in thread"), "a thread died:\n" + log);
         } catch (Throwable t) {
             t.addSuppressed(new AssertionError("child stderr:\n" + readQuietly(err)));
             throw t;

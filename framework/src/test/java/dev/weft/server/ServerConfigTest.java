@@ -25,6 +25,7 @@ class ServerConfigTest {
         assertEquals(1024, c.backlog());
         assertTrue(c.deferAccept());
         assertEquals(10_000, c.maxConnections());
+        assertEquals(Duration.ofSeconds(10), c.firstByteTimeout());
         assertEquals(Duration.ofSeconds(60), c.idleTimeout());
         assertEquals(Duration.ofSeconds(30), c.readTimeout());
         assertEquals(Duration.ofSeconds(30), c.writeTimeout());
@@ -37,6 +38,7 @@ class ServerConfigTest {
         rejects("pollerSets", b -> b.pollerSets(-1));
         rejects("backlog", b -> b.backlog(0));
         rejects("maxConnections", b -> b.maxConnections(0));
+        rejects("firstByteTimeout", b -> b.firstByteTimeout(Duration.ZERO));
         rejects("idleTimeout", b -> b.idleTimeout(Duration.ZERO));
         rejects("readTimeout", b -> b.readTimeout(Duration.ofSeconds(-1)));
         rejects("writeTimeout", b -> b.writeTimeout(null));
@@ -46,6 +48,12 @@ class ServerConfigTest {
                 b -> b.acceptMode(AcceptMode.SHARED_LISTENER).acceptors(3).pollerSets(2));
         IllegalArgumentException port = assertThrows(IllegalArgumentException.class, () -> Server.builder().port(70_000));
         assertTrue(port.getMessage().contains("port"), port.getMessage());
+        IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
+                () -> Server.builder().overCapacityResponse(new byte[Server.MAX_OVER_CAPACITY_RESPONSE_BYTES + 1]));
+        assertTrue(big.getMessage().contains("overCapacityResponse"), big.getMessage());
+        IllegalArgumentException callback = assertThrows(IllegalArgumentException.class,
+                () -> Server.builder().onFailure(null));
+        assertTrue(callback.getMessage().contains("onFailure"), callback.getMessage());
     }
 
     private static void rejects(String expected, Consumer<ServerBuilder> option) {

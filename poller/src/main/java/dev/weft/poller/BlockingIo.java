@@ -9,6 +9,7 @@ import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Blocking-style I/O on a registered, non-blocking fd: try the syscall; on EAGAIN park on the item until the
@@ -26,19 +27,54 @@ public final class BlockingIo {
 
     private BlockingIo() {}
 
-    /** Reads at least one byte into {@code dst}; returns the count, or 0 at end of stream (or empty dst). */
+    private static final BooleanSupplier NEVER = () -> false;
+
+    /**
+     * Reads at least one byte into {@code dst}.
+     *
+     * @param item         the registration of the fd to read
+     * @param dst          where to put the bytes
+     * @param timeoutNanos a deadline for the whole call (&gt; 0), or {@link #NO_TIMEOUT}
+     * @return the count, or 0 at end of stream (or for an empty dst)
+     * @throws IOException {@link SocketTimeoutException}, {@link InterruptedIOException}, {@link
+     *                     FileClosedException}, {@link SetClosedException}, or the syscall's error
+     */
     public static long read(Item item, MemorySegment dst, long timeoutNanos) throws IOException {
+        return read(item, dst, timeoutNanos, NEVER);
+    }
+
+    /**
+     * Like {@link #read(Item, MemorySegment, long)}, but asks {@code stopWaiting} each time the read would have
+     * to wait (after a non-blocking attempt found nothing): when it says so, returns {@link Errno#WOULD_BLOCK}
+     * having read nothing. A thread parked meanwhile must be woken to ask again ({@link Item#signalInput()}).
+     *
+     * @param item         the registration of the fd to read
+     * @param dst          where to put the bytes
+     * @param timeoutNanos a deadline for the whole call (&gt; 0), or {@link #NO_TIMEOUT}
+     * @param stopWaiting  true when the caller would rather stop than wait
+     * @return the count, 0 at end of stream, or {@link Errno#WOULD_BLOCK} when it stopped instead of waiting
+     * @throws IOException as {@link #read(Item, MemorySegment, long)}
+     */
+    public static long read(Item item, MemorySegment dst, long timeoutNanos, BooleanSupplier stopWaiting)
+            throws IOException {
         long deadline = deadline(timeoutNanos);
         for (;;) {
             long n = tryRead(item, dst);
-            if (n != Errno.WOULD_BLOCK) {
+            if (n != Errno.WOULD_BLOCK || stopWaiting.getAsBoolean()) {
                 return n;
             }
             check(item, deadline == 0 ? item.awaitInput() : item.awaitInput(remaining(deadline)));
         }
     }
 
-    /** One non-blocking read attempt: the byte count, 0 at end of stream, or {@link Errno#WOULD_BLOCK}. */
+    /**
+     * One non-blocking read attempt.
+     *
+     * @param item the registration of the fd to read
+     * @param dst  where to put the bytes
+     * @return the byte count, 0 at end of stream, or {@link Errno#WOULD_BLOCK}
+     * @throws IOException {@link FileClosedException}, or the syscall's error
+     */
     public static long tryRead(Item item, MemorySegment dst) throws IOException {
         PollFile file = item.file();
         file.pinOrThrow();
@@ -49,7 +85,14 @@ public final class BlockingIo {
         }
     }
 
-    /** One non-blocking write attempt: the bytes written (maybe fewer than asked), or {@link Errno#WOULD_BLOCK}. */
+    /**
+     * One non-blocking write attempt.
+     *
+     * @param item the registration of the fd to write
+     * @param src  the bytes
+     * @return the bytes written (maybe fewer than asked), or {@link Errno#WOULD_BLOCK}
+     * @throws IOException {@link FileClosedException}, or the syscall's error
+     */
     public static long tryWrite(Item item, MemorySegment src) throws IOException {
         PollFile file = item.file();
         file.pinOrThrow();
@@ -60,7 +103,14 @@ public final class BlockingIo {
         }
     }
 
-    /** Writes all of {@code src}, parking whenever the socket buffer is full. */
+    /**
+     * Writes all of {@code src}, parking whenever the socket buffer is full.
+     *
+     * @param item         the registration of the fd to write
+     * @param src          the bytes
+     * @param timeoutNanos a deadline for the whole call (&gt; 0), or {@link #NO_TIMEOUT}
+     * @throws IOException as {@link #read(Item, MemorySegment, long)}
+     */
     public static void write(Item item, MemorySegment src, long timeoutNanos) throws IOException {
         long deadline = deadline(timeoutNanos);
         long offset = 0;
@@ -74,7 +124,14 @@ public final class BlockingIo {
         }
     }
 
-    /** Accepts one connection on a listening socket: the new fd (O_NONBLOCK | O_CLOEXEC). */
+    /**
+     * Accepts one connection on a listening socket.
+     *
+     * @param item         the registration of the listening socket
+     * @param timeoutNanos a deadline for the whole call (&gt; 0), or {@link #NO_TIMEOUT}
+     * @return the new fd (O_NONBLOCK | O_CLOEXEC)
+     * @throws IOException as {@link #read(Item, MemorySegment, long)}; EMFILE and the like as ErrnoException
+     */
     public static int accept(Item item, long timeoutNanos) throws IOException {
         long deadline = deadline(timeoutNanos);
         for (;;) {
@@ -93,7 +150,14 @@ public final class BlockingIo {
         }
     }
 
-    /** Connects a registered, non-blocking socket: EINPROGRESS parks until writable, then reads SO_ERROR. */
+    /**
+     * Connects a registered, non-blocking socket: EINPROGRESS parks until writable, then reads SO_ERROR.
+     *
+     * @param item         the registration of the socket
+     * @param address      where to connect
+     * @param timeoutNanos a deadline for the whole call (&gt; 0), or {@link #NO_TIMEOUT}
+     * @throws IOException as {@link #read(Item, MemorySegment, long)}; a refused connection as ErrnoException
+     */
     public static void connect(Item item, InetSocketAddress address, long timeoutNanos) throws IOException {
         long deadline = deadline(timeoutNanos);
         PollFile file = item.file();

@@ -6,6 +6,11 @@ import java.io.IOException;
 public final class FileClosedException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Names the file.
+     *
+     * @param fd the fd number the file had
+     */
     public FileClosedException(int fd) {
         super("fd " + fd + " is closed");
     }

@@ -30,9 +30,12 @@ import java.util.concurrent.locks.LockSupport;
  *   interest  the epoll interest registered so far (EPOLLIN|EPOLLRDHUP, EPOLLOUT), only ever growing. Volatile
  *             for the lock-free "already armed?" check; changed only under this item's monitor, which also
  *             serialises the EPOLL_CTL_MODs so each carries the union (a reader and a writer arming at once
- *             must not drop each other's bit).
+ *             must not drop each other's bit). The MOD's file pin and set reference are taken before the
+ *             monitor and dropped after it: nothing is freed or closed under it.
  *   readDeadline, volatile; written by the claimed reader / writer around a coarse wait, read by the
  *   writeDeadline  TimeoutSweeper. A sweep that misses a just-published deadline catches it one tick later.
+ *
+ *   A released item (a closed bit set) is never armed again: a late wait touches neither file nor set.
  *
  *   No lost wake-up: a waiter publishes itself (CAS), then reads ready; the poller publishes ready
  *   (getAndBitwiseOr), then reads the waiter. Both are volatile accesses, so one of them sees the other.
@@ -85,41 +88,80 @@ public final class Item {
         this.token = token;
     }
 
+    /**
+     * The registered file.
+     *
+     * @return the file this item registers
+     */
     public PollFile file() {
         return file;
     }
 
-    /** The 64-bit value in this registration's epoll_event.data: slot (low 32 bits) and generation. */
+    /**
+     * The 64-bit value in this registration's epoll_event.data: slot (low 32 bits) and generation.
+     *
+     * @return the token
+     */
     public long token() {
         return token;
     }
 
-    /** Index of the poll set this item belongs to. */
+    /**
+     * Index of the poll set this item belongs to.
+     *
+     * @return the set index
+     */
     public int setIndex() {
         return set.index;
     }
 
-    /** True once the item was released (file closed or set closed). */
+    /**
+     * Whether the item was released (its file closed or its set closed).
+     *
+     * @return true once released
+     */
     public boolean isReleased() {
         return (ready & CLOSED_MASK) != 0;
     }
 
-    /** Parks until input is ready (adding input interest the first time), without a deadline. */
+    /**
+     * Parks until input is ready (adding input interest the first time), without a deadline.
+     *
+     * @return how the wait ended
+     * @throws ErrnoException if epoll refused the interest (EPOLL_CTL_MOD)
+     */
     public WaitResult awaitInput() throws ErrnoException {
         return await(IN, READER, INPUT_INTEREST, 0L, false);
     }
 
-    /** Parks until input is ready or {@code timeoutNanos} (> 0) have passed. */
+    /**
+     * Parks until input is ready or {@code timeoutNanos} have passed.
+     *
+     * @param timeoutNanos the longest wait (&gt; 0)
+     * @return how the wait ended
+     * @throws ErrnoException if epoll refused the interest (EPOLL_CTL_MOD)
+     */
     public WaitResult awaitInput(long timeoutNanos) throws ErrnoException {
         return await(IN, READER, INPUT_INTEREST, deadline(timeoutNanos), true);
     }
 
-    /** Parks until the file accepts output (adding output interest the first time), without a deadline. */
+    /**
+     * Parks until the file accepts output (adding output interest the first time), without a deadline.
+     *
+     * @return how the wait ended
+     * @throws ErrnoException if epoll refused the interest (EPOLL_CTL_MOD)
+     */
     public WaitResult awaitOutput() throws ErrnoException {
         return await(OUT, WRITER, OUTPUT_INTEREST, 0L, false);
     }
 
-    /** Parks until the file accepts output or {@code timeoutNanos} (> 0) have passed. */
+    /**
+     * Parks until the file accepts output or {@code timeoutNanos} have passed.
+     *
+     * @param timeoutNanos the longest wait (&gt; 0)
+     * @return how the wait ended
+     * @throws ErrnoException if epoll refused the interest (EPOLL_CTL_MOD)
+     */
     public WaitResult awaitOutput(long timeoutNanos) throws ErrnoException {
         return await(OUT, WRITER, OUTPUT_INTEREST, deadline(timeoutNanos), true);
     }
@@ -128,7 +170,8 @@ public final class Item {
             throws ErrnoException {
         claim(waiterSlot, bit);
         try {
-            WaitResult armed = arm(wanted);
+            // A released item touches neither its file nor its set again: park() reports how it was released.
+            WaitResult armed = isReleased() ? null : arm(wanted);
             return armed != null ? armed : park(bit, deadline, timed);
         } finally {
             waiterSlot.setVolatile(this, (Thread) null);
@@ -212,28 +255,36 @@ public final class Item {
     /**
      * Adds {@code wanted} to the registration's interest with one EPOLL_CTL_MOD, unless already there; null when
      * armed, else the result that ends the wait. The caller holds this direction's waiter slot.
+     *
+     * <p>The file's pin and a set reference are taken before this item's monitor and dropped after it: the
+     * monitor only serialises the MOD, and no reference is dropped (maybe freeing the set) and no close(2) runs
+     * (a last unpin) while it is held (docs/design.md §3).
      */
     private WaitResult arm(int wanted) throws ErrnoException {
         if ((interest & wanted) == wanted) {
             return null;
         }
-        synchronized (this) {
-            int union = interest | wanted;
-            if (union == interest) {
-                return null;
-            }
-            if (!file.pin()) {
-                return WaitResult.FILE_CLOSED;
+        if (!file.pin()) {
+            return WaitResult.FILE_CLOSED;
+        }
+        try {
+            if (!set.tryAcquire()) {
+                return WaitResult.SET_CLOSED; // the set is dead: no MOD, and its epfd number may be another's now
             }
             try {
-                if (!set.modify(file.fd(), union | EPoll.EPOLLET, token)) {
-                    return WaitResult.SET_CLOSED;
+                synchronized (this) {
+                    int union = interest | wanted;
+                    if (union != interest) {
+                        set.modify(file.fd(), union | EPoll.EPOLLET, token);
+                        interest = union;
+                    }
                 }
-                interest = union;
                 return null;
             } finally {
-                file.unpin();
+                set.release(1);
             }
+        } finally {
+            file.unpin();
         }
     }
 
@@ -255,6 +306,20 @@ public final class Item {
         if (waiter != null) {
             set.countWakeup();
             LockSupport.unpark(waiter);
+        }
+    }
+
+    /**
+     * Reports input readiness as if the poller had seen an edge: the reader parked on this item, if any, wakes
+     * and retries its read. For a shutdown that wants idle readers to look again: each finds EAGAIN and sees why
+     * it should stop. Harmless when nothing arrived: a {@link WaitResult#READY} always means "try the syscall
+     * again", and under edge-triggered epoll the next real arrival still raises a new edge.
+     */
+    public void signalInput() {
+        READY.getAndBitwiseOr(this, IN);
+        Thread r = reader;
+        if (r != null) {
+            LockSupport.unpark(r);
         }
     }
 

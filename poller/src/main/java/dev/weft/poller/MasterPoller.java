@@ -22,6 +22,11 @@ import java.util.concurrent.locks.LockSupport;
  *   EPOLL_CTL_MOD on epfd always finds it open. A sub-set's epfd may close before the master: the kernel
  *   drops the nested registration with it, and a late event for its index only unparks a finished thread.
  *   stopping  volatile; written by close(), read by the master thread after each wake-up.
+ *
+ * The master survives a failed iteration (CriticalLoop): it unparks every sub-poller (a spurious wake-up only
+ * makes one poll again, while a one-shot event consumed by the failed iteration would otherwise leave its
+ * sub-poller parked for good) and waits again. After CriticalLoop.GIVE_UP_AFTER failures in a row it fails
+ * every set and reports its death to the Poller (onDeath), which logs it and fails the whole poller.
  * </pre>
  */
 final class MasterPoller implements AutoCloseable {
@@ -34,15 +39,24 @@ final class MasterPoller implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment events;
     private final Thread thread;
+    private final Faults faults;
+    private final java.util.function.Consumer<Throwable> onDeath;
+    private final CriticalLoop critical = new CriticalLoop("weft-master-poller"); // the master thread only
     private volatile boolean stopping;
 
-    MasterPoller(PollSet[] sets) throws ErrnoException {
+    MasterPoller(PollSet[] sets, Faults faults, java.util.function.Consumer<Throwable> onDeath)
+            throws ErrnoException {
         this.sets = sets;
+        this.faults = faults;
+        this.onDeath = onDeath;
+        faults.track(arena);
         int ep = -1;
         int wake = -1;
         try {
             this.events = arena.allocate(EPoll.EVENT, sets.length + 1);
+            faults.at(Faults.Step.EPOLL_CREATE, -1);
             ep = EPoll.create();
+            faults.at(Faults.Step.EVENTFD, -1);
             wake = EventFd.create();
             EPoll.ctl(ep, EPoll.EPOLL_CTL_ADD, wake, EPoll.EPOLLIN | EPoll.EPOLLET, WAKE_TOKEN);
             for (PollSet set : sets) {
@@ -61,7 +75,7 @@ final class MasterPoller implements AutoCloseable {
     }
 
     void start() {
-        thread.start();
+        faults.start(thread, -1);
     }
 
     /** Called by the virtual poller of {@code set}: arm its one-shot entry, then park until it fires. */
@@ -72,23 +86,36 @@ final class MasterPoller implements AutoCloseable {
         LockSupport.park(this);
         long wokenAt = set.wokenAtNanos;
         if (wokenAt != 0) {
-            long delay = System.nanoTime() - wokenAt;
-            if (delay > PollerStallEvent.THRESHOLD_NANOS) {
-                PollerStallEvent event = new PollerStallEvent();
-                if (event.isEnabled()) {
-                    event.set = set.index;
-                    event.delay = delay;
-                    event.commit();
-                }
+            recordStall(set, System.nanoTime() - wokenAt);
+        }
+    }
+
+    /** Diagnostics only: whatever the event throws must not cost the poller an iteration. */
+    private static void recordStall(PollSet set, long delay) {
+        if (delay <= PollerStallEvent.THRESHOLD_NANOS) {
+            return;
+        }
+        try {
+            PollerStallEvent event = new PollerStallEvent();
+            if (event.isEnabled()) {
+                event.set = set.index;
+                event.delay = delay;
+                event.commit();
             }
+        } catch (Throwable e) {
+            // e.g. the class could not be loaded with no fd left; Poller.open loads it to make that unlikely
         }
     }
 
     private void run() {
-        MemorySegment errno = arena.allocate(EPoll.captureLayout());
-        try {
-            while (!stopping) {
+        MemorySegment errno = null;
+        while (!stopping) {
+            try {
+                if (errno == null) {
+                    errno = arena.allocate(EPoll.captureLayout());
+                }
                 int n = EPoll.await(epfd, events, sets.length + 1, -1, errno);
+                faults.at(Faults.Step.MASTER_POLL, -1);
                 for (int i = 0; i < n; i++) {
                     long token = EPoll.data(events, i);
                     if (token >= 0 && token < sets.length) {
@@ -97,21 +124,50 @@ final class MasterPoller implements AutoCloseable {
                         LockSupport.unpark(set.pollerThread());
                     }
                 }
-            }
-        } catch (Throwable e) {
-            // Without the master no virtual poller would ever wake again: close every set and unpark its
-            // poller, which then sees "closing" and exits; waiters get SET_CLOSED instead of hanging.
-            for (PollSet set : sets) {
-                try {
-                    set.fail(e);
-                } catch (RuntimeException | Error suppressed) {
-                    e.addSuppressed(suppressed);
-                } finally {
-                    LockSupport.unpark(set.pollerThread()); // every poller must see "closing" and exit
+                critical.succeeded();
+            } catch (Throwable e) {
+                if (!critical.survive(e)) {
+                    die(e);
+                    return;
                 }
+                unparkAll(); // a one-shot event the failed iteration consumed must not strand its sub-poller
             }
-            throw new IllegalStateException("master poller failed", e);
         }
+    }
+
+    /**
+     * Without the master no virtual poller would ever wake again: close every set and unpark its poller, which
+     * then sees "closing" and exits; waiters get SET_CLOSED instead of hanging. Then the Poller is told.
+     */
+    private void die(Throwable e) {
+        for (PollSet set : sets) {
+            try {
+                set.fail(e);
+            } catch (Throwable suppressed) {
+                e.addSuppressed(suppressed);
+            }
+        }
+        unparkAll(); // every poller must see "closing" and exit
+        try {
+            onDeath.accept(e);
+        } catch (Throwable ignored) {
+            // the Poller's report is guarded itself
+        }
+    }
+
+    private void unparkAll() {
+        for (PollSet set : sets) {
+            try {
+                LockSupport.unpark(set.pollerThread());
+            } catch (Throwable ignored) {
+                // the next failure or wake-up tries again
+            }
+        }
+    }
+
+    /** Iterations of the master that failed (survived or not). */
+    long failures() {
+        return critical.failures();
     }
 
     /** Stops the thread and closes the fds. Every sub-poller must have exited already. */

@@ -63,6 +63,8 @@ public final class PollFile implements AutoCloseable {
      * Takes ownership of {@code fd}; from now on only {@link #close()} closes it. The fd must be O_NONBLOCK
      * (checked here with one fcntl): weft's syscalls are critical downcalls that must never sleep.
      *
+     * @param fd an open, non-blocking fd
+     * @return the file
      * @throws IllegalArgumentException if the fd is blocking
      * @throws ErrnoException           if the fd is not open
      */
@@ -76,6 +78,9 @@ public final class PollFile implements AutoCloseable {
     /**
      * Like {@link #of} without the fcntl, for fds weft created O_NONBLOCK itself (socket with SOCK_NONBLOCK,
      * accept4 with SOCK_NONBLOCK): the per-connection path saves a syscall. Checked only under -ea.
+     *
+     * @param fd an open fd weft created non-blocking
+     * @return the file
      */
     public static PollFile ofNonBlocking(int fd) {
         assert isNonBlocking(fd) : "fd " + fd + " is blocking";
@@ -90,12 +95,20 @@ public final class PollFile implements AutoCloseable {
         }
     }
 
-    /** The fd number. Pass it to a syscall only while holding a pin. */
+    /**
+     * The fd number. Pass it to a syscall only while holding a pin.
+     *
+     * @return the fd
+     */
     public int fd() {
         return fd;
     }
 
-    /** Marks one in-flight use of the fd; false (nothing taken) when the file is closing or closed. */
+    /**
+     * Marks one in-flight use of the fd.
+     *
+     * @return true if pinned; false (nothing taken) when the file is closing or closed
+     */
     public boolean pin() {
         for (;;) {
             int s = state;
@@ -124,11 +137,20 @@ public final class PollFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the file is open (not closing or closed).
+     *
+     * @return true while open
+     */
     public boolean isOpen() {
         return (state & PHASE_MASK) == OPEN;
     }
 
-    /** True once close(2) has been called. */
+    /**
+     * Whether close(2) has been called (the last pin is gone after close()).
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return (state & PHASE_MASK) == CLOSED;
     }

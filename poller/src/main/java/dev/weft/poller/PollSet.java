@@ -33,8 +33,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *            (CVE-2025-38349: a lock gives mutual exclusion, never ownership).
  *   tokens   changed under lock; read lock-free by the poller thread (which drops any event whose token
  *            does not match the item in its slot), the sweeper and the dump.
- *   closing  written under lock, read lock-free (volatile) by the poller thread.
+ *   closing  written under lock, read lock-free (volatile) by the poller thread and by Poller.register, which
+ *            skips closing (dead) sets.
  *   counters polls, events, wakeups, staleEvents: written only by the poller thread, read racily by stats.
+ *   failure  written once, by the thread that fails the set (its poller thread, or the master), before close().
+ *
+ * The poller thread survives a failed iteration (CriticalLoop): it wakes every item (a spurious readiness only
+ * makes a waiter retry its syscall, while an edge lost with the failed iteration would strand it for good), backs
+ * off and polls again. After CriticalLoop.GIVE_UP_AFTER failures in a row it gives up: fail() records why and
+ * closes the set, and the Poller logs the death, counts it and stops giving the set new registrations.
  * </pre>
  *
  * Release paths (both take only this set's lock and one file's lock):
@@ -59,6 +66,7 @@ final class PollSet {
     }
 
     final int index;
+    private final Faults faults;
     private final int epfd;
     private final int wakeFd;
     private final Arena arena;
@@ -81,9 +89,12 @@ final class PollSet {
     private long staleEvents;                     // written only by the poller thread
     volatile long wokenAtNanos;                   // written by the master before it unparks the virtual poller
     private volatile Throwable failure;           // written by the poller thread (or the master) when it dies
+    private final CriticalLoop critical;          // used only by the poller thread
 
-    private PollSet(int index, int epfd, int wakeFd, Arena arena, int maxEvents) {
+    private PollSet(int index, int epfd, int wakeFd, Arena arena, int maxEvents, Faults faults) {
         this.index = index;
+        this.faults = faults;
+        this.critical = new CriticalLoop("weft-poller-" + index);
         this.epfd = epfd;
         this.wakeFd = wakeFd;
         this.arena = arena;
@@ -91,17 +102,24 @@ final class PollSet {
         this.events = arena.allocate(EPoll.EVENT, maxEvents);
     }
 
-    /** Creates a set; if any step fails, releases exactly what was acquired before it. */
+    /** Creates a set without failure injection (tests of bare sets). */
     static PollSet open(int index, int maxEvents) throws ErrnoException {
+        return open(index, maxEvents, new Faults());
+    }
+
+    /** Creates a set; if any step fails, releases exactly what was acquired before it. */
+    static PollSet open(int index, int maxEvents, Faults faults) throws ErrnoException {
         int epfd = -1;
         int wakeFd = -1;
         Arena arena = null;
         try {
+            faults.at(Faults.Step.EPOLL_CREATE, index);
             epfd = EPoll.create();
+            faults.at(Faults.Step.EVENTFD, index);
             wakeFd = EventFd.create();
             EPoll.ctl(epfd, EPoll.EPOLL_CTL_ADD, wakeFd, EPoll.EPOLLIN | EPoll.EPOLLET, WAKE_TOKEN);
-            arena = Arena.ofShared();
-            return new PollSet(index, epfd, wakeFd, arena, maxEvents);
+            arena = faults.track(Arena.ofShared());
+            return new PollSet(index, epfd, wakeFd, arena, maxEvents, faults);
         } catch (Throwable e) {
             if (arena != null) {
                 arena.close();
@@ -154,6 +172,11 @@ final class PollSet {
 
     private void free() {
         assert tokens.size() == 0 : "set freed with items still in its table";
+        try {
+            faults.at(Faults.Step.FREE, index);
+        } catch (ErrnoException e) {
+            throw new AssertionError(e);
+        }
         frees++; // only the thread that took refs to 0 gets here
         try {
             Fds.close(wakeFd);
@@ -167,43 +190,62 @@ final class PollSet {
 
     // ---- registration ----
 
-    /** ≈ ep_insert: EPOLL_CTL_ADD (edge-triggered; interest comes with the first wait), under this set's lock. */
+    /**
+     * ≈ ep_insert: EPOLL_CTL_ADD (edge-triggered; interest comes with the first wait), under this set's lock.
+     * Failure-atomic: whatever fails after the token was handed out — the ADD, the link, an allocation while
+     * queueing for the file's lock — frees the token again, so the table never holds an item that is neither
+     * linked to its file nor holding a reference (issue 10, poller defect 5). A kernel registration made by the
+     * ADD stays until close(2) drops it (no EPOLL_CTL_DEL); its events carry a retired token and are dropped.
+     */
     Item register(PollFile file) throws ErrnoException, FileClosedException, SetClosedException {
         file.pinOrThrow();
         try {
-            Item item;
             lock.lock();
             try {
                 if (closing) {
                     throw new SetClosedException("poll set " + index);
                 }
                 assertAlive();
-                item = new Item(this, file, tokens.allocate());
-                tokens.publish(item); // before the ADD: its first event must find it
-                int r = EPoll.ctlRaw(epfd, EPoll.EPOLL_CTL_ADD, file.fd(), Item.REGISTERED_EVENTS, item.token);
-                if (r < 0) {
-                    tokens.free(item.token);
-                    throw registrationFailure(file, -r);
-                }
-                file.lock.lock();
+                long token = tokens.allocate();
+                boolean linked = false;
                 try {
-                    if (!file.linkItem(item)) {
-                        // The file began closing after our pin; its release walk may already be done. The kernel
-                        // registration goes with close(2), which waits for our pin.
-                        tokens.free(item.token);
-                        throw new FileClosedException(file.fd());
+                    Item item = new Item(this, file, token);
+                    tokens.publish(item); // before the ADD: its first event must find it
+                    int r = EPoll.ctlRaw(epfd, EPoll.EPOLL_CTL_ADD, file.fd(), Item.REGISTERED_EVENTS, token);
+                    if (r < 0) {
+                        throw registrationFailure(file, -r);
                     }
+                    faults.at(Faults.Step.REGISTER_LINK, index);
+                    linked = link(file, item);
+                    // Nothing below can fail.
+                    REFS.getAndAdd(this, 1); // ≈ ep_get: the item's reference. refs > 0: !closing, so the owner's is held
+                    registrations++;
+                    return item;
                 } finally {
-                    file.lock.unlock();
+                    if (!linked) {
+                        tokens.free(token);
+                    }
                 }
-                REFS.getAndAdd(this, 1); // ≈ ep_get: the item's reference. refs > 0: !closing, so the owner's is held
-                registrations++;
             } finally {
                 lock.unlock();
             }
-            return item;
         } finally {
             file.unpin();
+        }
+    }
+
+    /** Links {@code item} into its file under the file's lock; throws if the file began closing after our pin. */
+    private static boolean link(PollFile file, Item item) throws FileClosedException {
+        file.lock.lock();
+        try {
+            if (!file.linkItem(item)) {
+                // Its release walk may already be done. The kernel registration goes with close(2), which waits
+                // for our pin.
+                throw new FileClosedException(file.fd());
+            }
+            return true;
+        } finally {
+            file.lock.unlock();
         }
     }
 
@@ -217,20 +259,13 @@ final class PollSet {
     }
 
     /**
-     * EPOLL_CTL_MOD of an item's interest, under a reference of our own; the caller holds a pin on the file.
-     * False when the set is already dead (nothing to modify).
+     * EPOLL_CTL_MOD of an item's interest. The caller holds a reference ({@link #tryAcquire}) and a pin on the
+     * file, taken before and dropped after any lock of its own (Item.arm).
      */
-    boolean modify(int fd, int interest, long token) throws ErrnoException {
-        if (!tryAcquire()) {
-            return false;
-        }
-        try {
-            assertAlive();
-            EPoll.ctl(epfd, EPoll.EPOLL_CTL_MOD, fd, interest, token);
-            return true;
-        } finally {
-            release(1);
-        }
+    void modify(int fd, int interest, long token) throws ErrnoException {
+        assertAlive();
+        faults.at(Faults.Step.MODIFY, index);
+        EPoll.ctl(epfd, EPoll.EPOLL_CTL_MOD, fd, interest, token);
     }
 
     // ---- release paths ----
@@ -262,12 +297,14 @@ final class PollSet {
      */
     void close() {
         List<Item> removed = new ArrayList<>();
+        boolean closedHere = false;
         lock.lock();
         try {
             if (closing) {
                 return;
             }
             closing = true;
+            closedHere = true;
             tokens.forEach(item -> {
                 if (unlinkUnlessDying(item)) {
                     tokens.free(item.token);
@@ -277,8 +314,11 @@ final class PollSet {
             releases += removed.size();
         } finally {
             lock.unlock();
+            if (closedHere) {
+                wakePoller(); // even if the walk failed: the poller thread must see "closing" and exit. The
+                              // owner's reference, not yet dropped, keeps wakeFd open.
+            }
         }
-        wakePoller(); // the owner's reference, not yet dropped, keeps wakeFd open
         for (Item item : removed) {
             item.release(Item.SET_CLOSED);
         }
@@ -316,24 +356,33 @@ final class PollSet {
         return epfd;
     }
 
-    /** A poller thread's loop: runs until the set closes. */
+    /** True once the set is closing or closed: it takes no new registration. */
+    boolean isClosing() {
+        return closing;
+    }
+
+    /** A poller thread's loop: runs until the set closes, or throws when it gives up. */
     interface PollLoop {
         void run() throws ErrnoException;
     }
 
     /**
      * The body of the poller thread: runs {@code loop} under the reference {@link #attachPoller} reserved and
-     * drops it on the way out; a loop that fails closes the set ({@link #fail}) before the thread dies.
+     * drops it on the way out. A loop that gives up closes the set ({@link #fail}) before the thread ends.
+     *
+     * @return why the loop gave up, or null when it ended because the set closed
      */
-    void runPoller(PollLoop loop) {
+    Throwable runPoller(PollLoop loop) {
         try {
             loop.run();
-        } catch (ErrnoException e) {
-            fail(e);
-            throw new IllegalStateException("poller thread of set " + index + " failed", e);
-        } catch (RuntimeException | Error e) {
-            fail(e);
-            throw e;
+            return null;
+        } catch (Throwable e) {
+            try {
+                fail(e);
+            } catch (Throwable closeFailed) {
+                e.addSuppressed(closeFailed);
+            }
+            return e;
         } finally {
             release(1);
         }
@@ -344,8 +393,16 @@ final class PollSet {
         assert !Thread.currentThread().isVirtual();
         MemorySegment errno = arena.allocate(EPoll.captureLayout());
         while (!closing) {
-            int n = EPoll.await(epfd, events, maxEvents, -1, errno);
-            dispatch(n);
+            try {
+                int n = EPoll.await(epfd, events, maxEvents, -1, errno);
+                faults.at(Faults.Step.POLL, index);
+                dispatch(n);
+                critical.succeeded();
+            } catch (Throwable e) {
+                if (!survived(e)) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -358,14 +415,39 @@ final class PollSet {
         assert Thread.currentThread().isVirtual();
         int n = 0;
         while (!closing) {
-            if (n == 0) {
-                master.awaitReadable(this);
-            } else {
-                Thread.yield();
+            try {
+                if (n == 0) {
+                    master.awaitReadable(this);
+                } else {
+                    Thread.yield();
+                }
+                n = EPoll.pollNow(epfd, events, maxEvents);
+                faults.at(Faults.Step.POLL, index);
+                dispatch(n);
+                critical.succeeded();
+            } catch (Throwable e) {
+                if (!survived(e)) {
+                    throw e;
+                }
+                n = 1; // poll again before re-arming the master
             }
-            n = EPoll.pollNow(epfd, events, maxEvents);
-            dispatch(n);
         }
+    }
+
+    /**
+     * After a failed iteration: false (give up) after too many in a row; else wakes every item, since the failure
+     * may have consumed events it never delivered (edge-triggered: they would not come again).
+     */
+    private boolean survived(Throwable e) {
+        if (!critical.survive(e)) {
+            return false;
+        }
+        try {
+            tokens.forEach(item -> item.ready(EPoll.EPOLLIN | EPoll.EPOLLOUT));
+        } catch (Throwable again) {
+            // the next iteration tries again, and counts
+        }
+        return true;
     }
 
     /**
@@ -373,8 +455,15 @@ final class PollSet {
      * registrations are refused instead of parking forever. The owner's later close() is then a no-op.
      */
     void fail(Throwable t) {
-        failure = t;
+        if (failure == null) {
+            failure = t; // the first cause is the one worth reporting
+        }
         close();
+    }
+
+    /** Why the set's poller thread died, or null. */
+    Throwable failure() {
+        return failure;
     }
 
     private void dispatch(int n) throws ErrnoException {
@@ -411,6 +500,17 @@ final class PollSet {
         }
     }
 
+    /** Wakes the poller thread unless the set is already dead (tests drive a failing poller thread this way). */
+    void wake() {
+        if (tryAcquire()) {
+            try {
+                wakePoller();
+            } finally {
+                release(1);
+            }
+        }
+    }
+
     void countPark() {
         parks.increment();
     }
@@ -434,7 +534,7 @@ final class PollSet {
         }
         // Counters are read racily (a 64-bit read is atomic): a snapshot, not a consistent cut.
         return new SetInfo(index, epfd, refs, closing, frees, registrations, releases, parks.sum(), wakeups, polls,
-                polledEvents, staleEvents, String.valueOf(pollerThread), failure, List.copyOf(items));
+                polledEvents, staleEvents, critical.failures(), String.valueOf(pollerThread), failure, List.copyOf(items));
     }
 
     SetInfo info() {

@@ -4,7 +4,12 @@ import dev.weft.poller.sys.ErrnoException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * weft's poller: a fixed group of poll sets, each with its own epoll fd and poller thread, and (in
@@ -14,46 +19,67 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  * Locking and lifetime
  *
- *   sets, master, threads  final after open(). nextSet: atomic round-robin counter.
- *   closed  volatile; close() is idempotent (the first caller does the work, under closeLock).
- *   close(): every set closed (its items released, waiters woken with SET_CLOSED, owner reference dropped),
- *   every poller thread joined, then the master closed (after the joins: a virtual poller re-arms itself in
- *   the master's epoll fd until it exits). Each set's epoll fd is closed by whoever drops its last reference
- *   (PollSet's header lists the holders): usually the poller thread on its way out, or the last file close of
- *   one of its items.
- *   A poller thread that dies closes its own set (PollSet.fail); a master that dies closes every set.
+ *   sets, master, sweeper, threads  final after open(). nextSet: atomic round-robin counter.
+ *   closed     AtomicBoolean; the caller whose CAS sets it does the whole close, with no lock held (nothing is
+ *              freed or closed under a lock, docs/design.md §3); later callers wait for closeDone.
+ *   deaths     PollerDeaths: counts dead sets, records the poller's failure once, tells the owner (its header).
+ *
+ *   close(): every set closed (its items released, waiters woken with SET_CLOSED, owner reference dropped);
+ *   in VIRTUAL mode every poller thread unparked too (the master may never have run — a failed open — or be
+ *   dead: without it nothing else would wake a parked sub-poller to see "closing"); every poller thread joined;
+ *   then the sweeper and the master closed (after the joins: a virtual poller re-arms itself in the master's
+ *   epoll fd until it exits). Each set's epoll fd is closed by whoever drops its last reference (PollSet's
+ *   header lists the holders): usually the poller thread on its way out, or the last file close of one of its
+ *   items.
+ *
+ * Failures (issue 10): poller threads, the master and the sweeper survive failed iterations (CriticalLoop). A
+ * poller thread that gives up closes its own set (PollSet.fail): its waiters wake with SET_CLOSED, the death
+ * is logged once at ERROR, counted (PollerStats.failedSets) and shown in the dump, and register() gives new
+ * files only to live sets. A master that gives up closes every set. Every set dead, the master dead or the
+ * sweeper dead: the poller has failed — logged once at ERROR, failure() says why, onFailure is called.
  * </pre>
  */
 public final class Poller implements AutoCloseable {
+    private static final System.Logger LOG = Diagnostics.guard(System.getLogger(Poller.class.getName()));
+
     private final PollerConfig config;
     private final PollSet[] sets;
     private final Thread[] threads;
     private final MasterPoller master; // null in PLATFORM mode
     private final TimeoutSweeper sweeper;
+    private final Faults faults;
+    private final PollerDeaths deaths;
     private final AtomicInteger nextSet = new AtomicInteger();
-    private final Object closeLock = new Object();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch closeDone = new CountDownLatch(1);
 
-    private Poller(PollerConfig config, PollSet[] sets, MasterPoller master) {
+    private Poller(PollerConfig config, PollSet[] sets, Faults faults, Consumer<? super Throwable> onFailure)
+            throws ErrnoException {
         this.config = config;
         this.sets = sets;
-        this.master = master;
-        this.sweeper = new TimeoutSweeper(sets);
+        this.faults = faults;
+        this.deaths = new PollerDeaths(sets.length, this::isClosed, onFailure);
+        this.sweeper = new TimeoutSweeper(sets, faults, deaths::sweeperDied);
+        // The only step here that acquires anything; it releases what it acquired if it fails.
+        this.master = config.mode() == PollerMode.VIRTUAL ? new MasterPoller(sets, faults, deaths::masterDied) : null;
         this.threads = new Thread[sets.length];
         for (PollSet set : sets) {
             threads[set.index] = switch (config.mode()) {
                 case PLATFORM -> Thread.ofPlatform().daemon().name("weft-poller-" + set.index)
-                        .unstarted(() -> set.runPoller(set::pollBlocking));
+                        .unstarted(() -> deaths.setDied(set.index, set.runPoller(set::pollBlocking)));
                 case VIRTUAL -> Thread.ofVirtual().name("weft-poller-" + set.index)
-                        .unstarted(() -> set.runPoller(() -> set.pollNonBlocking(master)));
+                        .unstarted(() -> deaths.setDied(set.index,
+                                set.runPoller(() -> set.pollNonBlocking(master))));
             };
         }
     }
 
     /**
      * Gives every poller thread its reference first (so no failure, not even the master's, can free a set
-     * under a thread about to start), then starts the pollers, then the master. A virtual poller that runs
-     * before the master starts just arms its one-shot entry and parks; the master's first epoll_wait sees it.
+     * under a thread about to start), then starts the pollers, then the master, then the sweeper. A virtual
+     * poller that runs before the master starts just arms its one-shot entry and parks; the master's first
+     * epoll_wait sees it. If a start fails, the sets of the threads not started get their references back and
+     * open() closes the poller (close() unparks the virtual pollers that did start).
      */
     private void start() {
         for (PollSet set : sets) {
@@ -62,9 +88,9 @@ public final class Poller implements AutoCloseable {
         int started = 0;
         try {
             for (; started < threads.length; started++) {
-                threads[started].start();
+                faults.start(threads[started], started);
             }
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             for (int i = started; i < threads.length; i++) {
                 sets[i].release(1); // the references the unstarted threads will never drop
             }
@@ -76,46 +102,124 @@ public final class Poller implements AutoCloseable {
         sweeper.start();
     }
 
+    /**
+     * Opens a poller with the default configuration ({@link PollerConfig#defaults()}).
+     *
+     * @return the running poller
+     * @throws IOException if a set cannot be created (e.g. EMFILE); nothing is left behind
+     */
     public static Poller open() throws IOException {
         return open(PollerConfig.defaults());
     }
 
     /**
-     * Opens {@code config.sets()} poll sets and starts their poller threads. On failure, everything acquired so
-     * far is released (sets closed, started threads joined, the master stopped) before the exception is thrown.
+     * Opens {@code config.sets()} poll sets and starts their poller threads.
+     *
+     * @param config how many sets, which kind of poller thread, the event buffer size
+     * @return the running poller
+     * @throws IOException if a set cannot be created (e.g. EMFILE); nothing is left behind
      */
     public static Poller open(PollerConfig config) throws IOException {
+        return open(config, failure -> { });
+    }
+
+    /**
+     * Opens {@code config.sets()} poll sets and starts their poller threads. On failure, everything acquired so
+     * far is released (sets closed, started threads joined, the master stopped, native memory freed) before the
+     * exception is thrown.
+     *
+     * @param config    how many sets, which kind of poller thread, the event buffer size
+     * @param onFailure called once, from the thread that found out, when the poller can no longer serve: every
+     *                  set's poller thread died, or the master poller or the timeout sweeper did (each survives
+     *                  single failures; see {@link #failure()}). Must not block; its exceptions are ignored.
+     * @return the running poller
+     * @throws IOException if a set cannot be created (e.g. EMFILE)
+     */
+    public static Poller open(PollerConfig config, Consumer<? super Throwable> onFailure) throws IOException {
+        Objects.requireNonNull(onFailure, "onFailure");
+        return open(config, onFailure, new Faults());
+    }
+
+    /** {@link #open(PollerConfig, Consumer)} with a failure-injection seam (tests). */
+    static Poller open(PollerConfig config, Consumer<? super Throwable> onFailure, Faults faults)
+            throws IOException {
+        preload();
         List<PollSet> opened = new ArrayList<>();
-        MasterPoller master = null;
         Poller poller = null;
         try {
             for (int i = 0; i < config.sets(); i++) {
-                opened.add(PollSet.open(i, config.maxEvents()));
+                opened.add(PollSet.open(i, config.maxEvents(), faults));
             }
-            PollSet[] sets = opened.toArray(PollSet[]::new);
-            master = config.mode() == PollerMode.VIRTUAL ? new MasterPoller(sets) : null;
-            poller = new Poller(config, sets, master);
+            poller = new Poller(config, opened.toArray(PollSet[]::new), faults, onFailure);
             poller.start();
             return poller;
         } catch (Throwable e) {
-            if (poller != null) {
-                poller.close();
-            } else {
-                opened.forEach(PollSet::close); // no thread holds a reference yet: each set is freed
-                if (master != null) {
-                    master.close();
+            try {
+                if (poller != null) {
+                    poller.close();
+                } else {
+                    opened.forEach(PollSet::close); // no thread holds a reference yet: each set is freed
                 }
+            } catch (Throwable cleanup) {
+                e.addSuppressed(cleanup);
             }
             throw e;
         }
     }
 
+    /**
+     * Loads now, while fds are plentiful, the classes the poller's threads need on their failure paths and for
+     * diagnostics: from a class directory each would need an fd to load, and a class that fails to load fails
+     * its call site for ever (JVMS §5.4.3).
+     */
+    private static void preload() {
+        Diagnostics.preload(LOG);
+        new PollerStallEvent();
+        new CriticalLoop("preload").succeeded();
+        WaitResult.values();
+        Class<?>[] failurePaths = {SetClosedException.class, FileClosedException.class, Faults.Step.class};
+        assert failurePaths.length > 0;
+    }
+
+    /**
+     * This poller's configuration.
+     *
+     * @return the configuration it was opened with
+     */
     public PollerConfig config() {
         return config;
     }
 
+    /**
+     * The number of poll sets, live or dead.
+     *
+     * @return the set count of the configuration
+     */
     public int setCount() {
         return sets.length;
+    }
+
+    /**
+     * The number of sets still taking registrations: not dead, and the poller not closed.
+     *
+     * @return the live set count
+     */
+    public int liveSetCount() {
+        int live = 0;
+        for (PollSet set : sets) {
+            live += set.isClosing() ? 0 : 1;
+        }
+        return live;
+    }
+
+    /**
+     * Why the poller can no longer serve — every set's poller thread died, or the master poller or the timeout
+     * sweeper did — or null while it can. A closed poller has not failed.
+     *
+     * @return the first fatal cause, or null
+     */
+    public Throwable failure() {
+        return deaths.failure();
     }
 
     /** The poller thread of set {@code index} (diagnostics and tests). */
@@ -123,97 +227,180 @@ public final class Poller implements AutoCloseable {
         return threads[index];
     }
 
-    /** Registers {@code file} for input (edge-triggered) in the next set, round-robin. */
+    /** Set {@code index} (tests). */
+    PollSet set(int index) {
+        return sets[index];
+    }
+
+    /** This poller's failure-injection seam (tests). */
+    Faults faults() {
+        return faults;
+    }
+
+    /**
+     * Registers {@code file} for input (edge-triggered) in the next live set, round-robin: a set whose poller
+     * thread died is skipped.
+     *
+     * @param file the file to register (must be open)
+     * @return the registration
+     * @throws FileClosedException if the file is closing or closed
+     * @throws SetClosedException  if the poller is closed, or every set is dead
+     * @throws ErrnoException      if epoll refuses the fd (EPERM for a regular file)
+     */
     public Item register(PollFile file) throws IOException {
-        return register(file, Math.floorMod(nextSet.getAndIncrement(), sets.length));
+        int first = Math.floorMod(nextSet.getAndIncrement(), sets.length);
+        for (int i = 0; i < sets.length; i++) {
+            PollSet set = sets[(first + i) % sets.length];
+            if (closed.get()) {
+                break;
+            }
+            if (!set.isClosing()) {
+                try {
+                    return set.register(file);
+                } catch (SetClosedException diedMeanwhile) {
+                    // try the next one
+                }
+            }
+        }
+        throw new SetClosedException(closed.get() ? "poller" : "poller (every poll set is dead)");
     }
 
     /**
      * Registers {@code file} in set {@code setIndex}. A file may be registered in several sets (a listening
      * socket, one item per acceptor); each registration has its own waiters.
      *
+     * @param file     the file to register (must be open)
+     * @param setIndex which set, 0..setCount()-1
+     * @return the registration
      * @throws FileClosedException if the file is closing or closed
-     * @throws SetClosedException  if the poller is closed
+     * @throws SetClosedException  if the poller is closed or that set is dead
      * @throws ErrnoException      if epoll refuses the fd (EPERM for a regular file, EEXIST if already in set)
      */
     public Item register(PollFile file, int setIndex) throws IOException {
         if (setIndex < 0 || setIndex >= sets.length) {
             throw new IllegalArgumentException("set index " + setIndex + " not in 0.." + (sets.length - 1));
         }
-        if (closed) {
+        if (closed.get()) {
             throw new SetClosedException("poller");
         }
         return sets[setIndex].register(file);
     }
 
-    /** Counters summed over all sets: no lock taken, no item listed; cheap enough to call often. */
+    /**
+     * Counters summed over all sets: no lock taken, no item listed; cheap enough to call often.
+     *
+     * @return the counters now (each read racily)
+     */
     public PollerStats stats() {
         List<SetInfo> infos = new ArrayList<>(sets.length);
         for (PollSet set : sets) {
             infos.add(set.info(false));
         }
-        return PollerStats.of(infos);
+        return PollerStats.of(infos, threadFailures());
     }
 
-    /** The registry: every set with its references, items, tokens and waiters. */
+    /**
+     * The registry: every set with its references, items, tokens and waiters, and why the poller failed.
+     *
+     * @return a snapshot
+     */
     public PollerDump dump() {
         List<SetInfo> infos = new ArrayList<>(sets.length);
         for (PollSet set : sets) {
             infos.add(set.info());
         }
-        return new PollerDump(config.mode(), closed, List.copyOf(infos));
+        return new PollerDump(config.mode(), closed.get(), deaths.failure(), List.copyOf(infos));
     }
 
-    public boolean isClosed() {
-        return closed;
+    /** Failed iterations of the master and the sweeper (the sets count their own). */
+    private long threadFailures() {
+        return sweeper.failures() + (master == null ? 0 : master.failures());
     }
 
     /**
+     * Whether {@link #close()} has begun.
+     *
+     * @return true once it has
+     */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    // ---- close ----
+
+    /**
      * Closes every set (waking every parked waiter with {@link WaitResult#SET_CLOSED}), waits for the poller
-     * threads to exit, then stops the master. Files stay open: their owners close them. Idempotent.
+     * threads to exit, then stops the sweeper and the master. Files stay open: their owners close them.
+     * Idempotent: a second caller waits until the first has finished.
      */
     @Override
     public void close() {
-        synchronized (closeLock) {
-            if (closed) {
-                return;
+        if (!closed.compareAndSet(false, true)) {
+            awaitUninterruptibly(closeDone);
+            return;
+        }
+        try {
+            closeAll();
+        } finally {
+            closeDone.countDown();
+        }
+    }
+
+    private void closeAll() {
+        Throwable failure = null;
+        for (PollSet set : sets) {
+            try {
+                set.close();
+            } catch (RuntimeException | Error e) {
+                failure = add(failure, e); // keep closing the others: their waiters must wake
             }
-            closed = true;
-            Throwable failure = null;
-            for (PollSet set : sets) {
-                try {
-                    set.close();
-                } catch (RuntimeException | Error e) {
-                    failure = add(failure, e); // keep closing the others: their waiters must wake
-                }
-            }
-            boolean interrupted = false;
+        }
+        if (master != null) {
             for (Thread t : threads) {
-                while (true) {
-                    try {
-                        t.join(); // at once for a thread that never started
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
+                LockSupport.unpark(t); // a spurious wake-up: the poller re-checks "closing" and exits
             }
-            sweeper.close();
-            if (master != null) {
+        }
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (true) {
                 try {
-                    master.close();
-                } catch (RuntimeException | Error e) {
-                    failure = add(failure, e);
+                    t.join(); // at once for a thread that never started
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        }
+        sweeper.close();
+        if (master != null) {
+            try {
+                master.close();
+            } catch (RuntimeException | Error e) {
+                failure = add(failure, e);
             }
-            if (failure instanceof RuntimeException r) {
-                throw r;
-            } else if (failure != null) {
-                throw (Error) failure;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        } else if (failure != null) {
+            throw (Error) failure;
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

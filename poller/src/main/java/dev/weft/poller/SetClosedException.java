@@ -6,6 +6,11 @@ import java.io.IOException;
 public final class SetClosedException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Names what was closed.
+     *
+     * @param what the set or poller, e.g. "poll set 2"
+     */
     public SetClosedException(String what) {
         super(what + " is closed");
     }

@@ -2,6 +2,7 @@ package dev.weft.poller;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * Keeps the long timeouts of a poller's waiters without a timer task per wait. A waiter whose timeout is at
@@ -18,6 +19,11 @@ import java.util.concurrent.locks.LockSupport;
  * Threading: one platform daemon thread per Poller. stopping: volatile, set once by close(). The sweep reads
  * slot tables and item fields lock-free (acquire), touches no fd and takes no reference: it can run on a set
  * being closed and only unparks threads.
+ *
+ * Failures (issue 10, defect B: an OutOfMemoryError used to end this thread, and no idle, read, write or head
+ * timeout fired again): each sweep is guarded (CriticalLoop); a failed one is logged once per run and the next
+ * tick sweeps again — a missed tick only delays a timeout. After CriticalLoop.GIVE_UP_AFTER failed sweeps in a
+ * row the sweeper reports its death (onDeath), and the Poller fails loudly: its timeouts no longer hold.
  * </pre>
  */
 final class TimeoutSweeper implements AutoCloseable {
@@ -28,25 +34,48 @@ final class TimeoutSweeper implements AutoCloseable {
 
     private final PollSet[] sets;
     private final Thread thread;
+    private final Faults faults;
+    private final Consumer<Throwable> onDeath;
+    private final CriticalLoop critical = new CriticalLoop("weft-timeouts"); // used only by the sweeper thread
     private volatile boolean stopping;
 
-    TimeoutSweeper(PollSet[] sets) {
+    TimeoutSweeper(PollSet[] sets, Faults faults, Consumer<Throwable> onDeath) {
         this.sets = sets;
+        this.faults = faults;
+        this.onDeath = onDeath;
         this.thread = Thread.ofPlatform().daemon().name("weft-timeouts").unstarted(this::run);
     }
 
     void start() {
-        thread.start();
+        faults.start(thread, -2);
     }
 
     private void run() {
         while (!stopping) {
-            LockSupport.parkNanos(this, TICK_NANOS);
-            long now = System.nanoTime();
-            for (PollSet set : sets) {
-                set.expireDeadlines(now);
+            try {
+                LockSupport.parkNanos(this, TICK_NANOS);
+                faults.at(Faults.Step.SWEEP, -2);
+                long now = System.nanoTime();
+                for (PollSet set : sets) {
+                    set.expireDeadlines(now);
+                }
+                critical.succeeded();
+            } catch (Throwable e) {
+                if (!critical.survive(e)) {
+                    try {
+                        onDeath.accept(e);
+                    } catch (Throwable ignored) {
+                        // the Poller's report is guarded itself
+                    }
+                    return;
+                }
             }
         }
+    }
+
+    /** Sweeps that failed since start (survived or not). */
+    long failures() {
+        return critical.failures();
     }
 
     @Override

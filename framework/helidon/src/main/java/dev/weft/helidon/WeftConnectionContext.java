@@ -140,16 +140,18 @@ final class WeftConnectionContext implements ConnectionContext {
 
     /**
      * A response head is about to be written; {@code close} when it says Connection: close already. True when
-     * this response must end the connection and say so: a 5xx answer to a request with a body. Helidon 4.5.0
+     * this response must end the connection and say so: the server is stopping (graceful stop: the exchange in
+     * flight is the connection's last), or a 5xx answer to a request with a body. Helidon 4.5.0
      * answers a broken chunked body with 500 and keeps reading the same bytes as the next request, which
      * lets a request hidden in the body be answered; after such an answer nothing of that input is trusted.
      */
     boolean responseHeadSending(boolean close) {
         boolean failedWithBody = requestWithBody && responseStatus >= 500;
-        if (close || failedWithBody) {
+        boolean last = failedWithBody || socket.connection().isDraining(); // the server is stopping: say so
+        if (close || last) {
             closeAfterResponse = true;
         }
-        return failedWithBody && !close;
+        return last && !close;
     }
 
     /** A request prologue was parsed from bytes buffered behind a response that said close. */

@@ -170,6 +170,54 @@ class WeftWebServerTest {
     }
 
     @Test
+    void stopClosesIdleConnectionsAtOnceAndTheExchangeInFlightSaysClose() throws Exception {
+        // Graceful stop with a long grace: an idle keep-alive connection must not hold stop() for it, and the
+        // response of the exchange in flight says Connection: close (the client must not send another request).
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        WeftWebServer server = WeftWebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
+                .shutdownGracePeriod(Duration.ofSeconds(30))
+                .routing(r -> r.get("/hello", (req, res) -> res.send("Hello"))
+                        .get("/slow", (req, res) -> {
+                            inHandler.countDown();
+                            release.await();
+                            res.send("done");
+                        }))
+                .build().start();
+        try (Wire idle = new Wire(Servers.address(server)); Wire busy = new Wire(Servers.address(server))) {
+            assertEquals(200, idle.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n").readResponse().status());
+            busy.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertTrue(inHandler.await(20, TimeUnit.SECONDS));
+            Server tcp = server.tcp();
+            Thread stopper = Thread.ofPlatform().start(server::stop);
+            assertEquals("[EOF]", idle.soTimeout(10_000).readUntilQuiet()); // closed at once, not after 30 s
+            while (tcp.stats().active() != 1) {
+                Thread.onSpinWait(); // the idle connection is gone; the busy one is draining
+            }
+            release.countDown();
+            Wire.Reply r = busy.readResponse();
+            assertEquals("done", r.body());
+            assertTrue(r.hasField("connection: close"), r.head());
+            assertEquals("[EOF]", busy.soTimeout(10_000).readUntilQuiet());
+            stopper.join();
+        }
+        assertFalse(server.isRunning());
+    }
+
+    @Test
+    void aPortAlreadyInUseFailsStartWithBindException() throws Exception {
+        try (java.net.ServerSocket holder = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            WeftWebServer server = WeftWebServer.builder().host("127.0.0.1").port(holder.getLocalPort())
+                    .shutdownHook(false).build();
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, server::start);
+            assertInstanceOf(java.net.BindException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains(String.valueOf(holder.getLocalPort())), e.getMessage());
+            assertFalse(server.isRunning());
+        }
+    }
+
+    @Test
     void aReadParkedOnThePollerReturnsOnInterrupt() throws Exception {
         // Helidon's idle sweep and shutdown interrupt a connection's thread: its read must end, not stay parked.
         AtomicReference<Thread> handler = new AtomicReference<>();
