@@ -11,6 +11,8 @@ import dev.weft.poller.sys.Errno;
 import dev.weft.poller.sys.ErrnoException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -26,15 +28,36 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * Each accepted connection gets a new virtual thread — or, with serveOnAcceptor, is served right here until it
  * would first block; then a replacement acceptor thread takes over the accept loop and this thread carries on
- * as the connection's (see Connection.beforeFirstBlock).
+ * as the connection's (see Connection.beforeFirstBlock). A handler that blocks on something other than its
+ * connection (a lock, another service, CPU work) never reaches that point: the server's watchdog, run every
+ * sweeper tick (50 ms), sees the acceptor serving for longer than TAKEOVER_NANOS and hands the accept loop to a
+ * new thread itself — so a listener is never left unaccepted for more than TAKEOVER_NANOS + one tick (100 ms).
  *
  * Threading: run() is the body of the current acceptor thread, {@code owner}; listener and backoffNanos are
- * touched only by it (a hand-off passes them on through Thread.start). owner: volatile, written by the thread
- * handing off (or starting). loopEnded: volatile, written once by the owner as the accept loop ends.
+ * touched only by it (a hand-off passes them on through Thread.start). owner: volatile, written by start().
+ * loopEnded: volatile, written once by the owner as the accept loop ends.
+ * servingSince: CAS only. IDLE (0) while the owner is not serving a connection; the episode's start (odd
+ *   nanoTime) while it serves one on this thread; TAKEN once the loop was handed on. Exactly one of three
+ *   CASes wins an episode: the owner ending it (start -> IDLE: it keeps the loop), the connection about to
+ *   park (start -> TAKEN: it starts the new loop thread), the watchdog (start -> TAKEN: likewise).
+ * restartPending: volatile; a hand-off whose thread could not start: the watchdog starts one every tick.
  * </pre>
  */
 final class Acceptor implements Runnable {
     static final System.Logger LOG = Diagnostics.guard(System.getLogger(Acceptor.class.getName()));
+    /** How long a connection may be served on its accepting thread before the watchdog moves accepting on. */
+    static final long TAKEOVER_NANOS = 50_000_000L;
+    private static final long IDLE = 0;
+    private static final long TAKEN = Long.MIN_VALUE;
+    private static final VarHandle SERVING_SINCE;
+
+    static {
+        try {
+            SERVING_SINCE = MethodHandles.lookup().findVarHandle(Acceptor.class, "servingSince", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private static final long FIRST_BACKOFF_NANOS = 5_000_000L;
     private static final long MAX_BACKOFF_NANOS = 1_000_000_000L;
     private static final String BACKOFF_MESSAGE = "an acceptor could not take a connection; it backs off, existing "
@@ -69,6 +92,9 @@ final class Acceptor implements Runnable {
     private Item listener;                // the owner thread only
     private volatile Thread owner;
     private volatile boolean loopEnded;   // written once by the owner as the accept loop ends (not on hand-off)
+    private volatile long servingSince;   // CAS only: IDLE, an episode's start, or TAKEN (see the header)
+    private volatile boolean restartPending; // written by whoever hands off, and the watchdog
+    private volatile boolean tookOverOnce;   // the watchdog logged its first take-over
     private long backoffNanos;            // the owner thread only; 0 outside an episode
 
     Acceptor(String name, Item listener, Admission admission, ServerMetrics metrics, ThreadStarts threadStarts) {
@@ -169,9 +195,53 @@ final class Acceptor implements Runnable {
             admission.dispatch(connection);
             return true;
         }
-        connection.beforeFirstBlock(this::start); // hand the accept loop to a new thread, once
+        long since = System.nanoTime() | 1; // odd: never IDLE or TAKEN
+        servingSince = since;
+        connection.beforeFirstBlock(this::handOffBeforePark); // hand the accept loop to a new thread, once
         admission.serve(connection);
-        return owner == Thread.currentThread();
+        return SERVING_SINCE.compareAndSet(this, since, IDLE); // false: handed off, this was the connection's
+    }
+
+    /** Run by a connection served here, just before its first park: the accept loop moves to a new thread. */
+    private void handOffBeforePark() {
+        long since = servingSince;
+        if (since != IDLE && since != TAKEN && SERVING_SINCE.compareAndSet(this, since, TAKEN)) {
+            restart();
+        }
+    }
+
+    /**
+     * The server's watchdog, every sweeper tick: a connection served on the accepting thread for longer than
+     * {@link #TAKEOVER_NANOS} (its handler blocks on something other than its connection, or computes) gets the
+     * accept loop taken from it. Never throws.
+     */
+    void watch(long now) {
+        if (restartPending) {
+            restart();
+            return;
+        }
+        long since = servingSince;
+        if (since != IDLE && since != TAKEN && now - since >= TAKEOVER_NANOS
+                && SERVING_SINCE.compareAndSet(this, since, TAKEN)) {
+            if (!tookOverOnce) {
+                tookOverOnce = true;
+                LOG.log(Level.INFO, "{0}: a connection served on the accepting thread held it for over 50 ms (its "
+                        + "handler waits on something else, or computes); a new thread took over accepting "
+                        + "(serveOnAcceptor; logged once)", name);
+            }
+            restart();
+        }
+    }
+
+    /** Starts the accept loop on a new thread; if that fails, the watchdog tries again next tick. */
+    private void restart() {
+        try {
+            start();
+            restartPending = false;
+        } catch (Throwable e) {
+            restartPending = true;
+            LOG.log(Level.WARNING, BACKOFF_MESSAGE, e);
+        }
     }
 
     /** The listener's set died: accept through another; false when the loop should end instead. */

@@ -89,6 +89,9 @@ public final class Server implements AutoCloseable {
             for (Acceptor acceptor : acceptors) {
                 acceptor.start(); // inside the try: a failed start releases everything (issue 10, defect 4)
             }
+            if (config.serveOnAcceptor()) {
+                poller.everyTick(this::watchAcceptors); // no acceptor stays stuck serving (Acceptor's header)
+            }
             this.listeners = opened;
         } catch (Throwable e) {
             try {
@@ -99,6 +102,13 @@ public final class Server implements AutoCloseable {
                 e.addSuppressed(cleanup);
             }
             throw e;
+        }
+    }
+
+    private void watchAcceptors() {
+        long now = System.nanoTime();
+        for (Acceptor acceptor : acceptors) {
+            acceptor.watch(now);
         }
     }
 

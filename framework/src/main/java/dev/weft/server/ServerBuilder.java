@@ -194,7 +194,8 @@ public final class ServerBuilder {
     }
 
     /**
-     * See {@link ServerConfig#serveOnAcceptor()}: for handlers that block on nothing but their connection.
+     * See {@link ServerConfig#serveOnAcceptor()} (default true): a connection is served on its accepting thread
+     * until its first wait; a handler that blocks on anything else has accepting taken from it within 100 ms.
      *
      * @param value true to serve on the accepting thread until the first wait
      * @return this builder

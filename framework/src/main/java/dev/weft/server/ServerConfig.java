@@ -35,9 +35,10 @@ import java.time.Duration;
  *                         are closed at once. Default 10 s.
  * @param serveOnAcceptor  serve each connection on the thread that accepted it until it would first wait on the
  *                         connection, then hand the accept loop to a new thread. Saves a thread start and a
- *                         carrier wake-up per connection-per-request exchange; but a handler that blocks on
- *                         anything else (a lock, another service) holds up accepting on its listener meanwhile.
- *                         For handlers that only compute and do I/O on their connection. Default false.
+ *                         carrier wake-up per connection-per-request exchange. A handler that blocks on
+ *                         anything else (a lock, another service) or computes for long has the accept loop
+ *                         taken from it by the server's watchdog within 100 ms (50 ms, checked every 50 ms):
+ *                         its listener is never left unaccepted longer. Default true.
  */
 public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode acceptMode, int pollerSets,
                            PollerMode pollerMode, int backlog, boolean deferAccept, int maxConnections,
@@ -87,7 +88,7 @@ public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode 
         return new ServerConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), cores,
                 AcceptMode.REUSEPORT, cores, PollerMode.VIRTUAL, 1024, true, 10_000, Duration.ofSeconds(10),
                 Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                false);
+                true);
     }
 
     private static void positive(String name, int value, int max) {

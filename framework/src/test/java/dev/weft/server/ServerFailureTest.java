@@ -56,6 +56,7 @@ class ServerFailureTest {
         };
         try (BrokenLogHandler broken = new BrokenLogHandler(Acceptor.class.getName());
              Server server = Server.builder().port(0).acceptors(1).pollerSets(1).pollerMode(mode)
+                     .serveOnAcceptor(false) // a thread per connection: the start that fails
                      .shutdownGrace(Duration.ofSeconds(30)).threadStarts(failFirstConnection).start(Handlers.ECHO)) {
             try (Socket first = Clients.connect(server.address())) {
                 first.getOutputStream().write(1);

@@ -5,6 +5,7 @@ import dev.weft.http.HttpServer;
 import dev.weft.sample.helidon.HelidonApp;
 import dev.weft.sample.weft.WeftApp;
 import dev.weft.server.Server;
+import dev.weft.server.ServerBuilder;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import java.io.IOException;
@@ -83,8 +84,7 @@ public final class Main {
     private static Running weft(Options options) throws IOException {
         AtomicReference<Server> tcp = new AtomicReference<>();
         HttpServer.Builder b = new WeftApp(() -> Stats.of("weft", tcp.get())).routes(HttpServer.builder());
-        b.tcp().host(address(options.host())).port(options.port()).acceptors(options.acceptors())
-                .pollerSets(options.pollerSets());
+        weftOptions(b.tcp().host(address(options.host())).port(options.port()), options);
         HttpServer server = b.start();
         tcp.set(server.tcp());
         return new Running() {
@@ -110,7 +110,7 @@ public final class Main {
         HelidonApp app = new HelidonApp(() -> stats(options, started.get()));
         WebServer server = (options.mode() == Options.Mode.HELIDON_WEFT
                 ? helidonOptions(WeftWebServer.builder(), options, app)
-                        .tcp(t -> t.acceptors(options.acceptors()).pollerSets(options.pollerSets())).build()
+                        .tcp(t -> weftOptions(t, options)).build()
                 : helidonOptions(WebServer.builder(), options, app).build())
                 .start();
         if (!server.isRunning()) {
@@ -134,6 +134,14 @@ public final class Main {
                 server.stop();
             }
         };
+    }
+
+    /** weft's own TCP options, the same in both weft modes. */
+    private static void weftOptions(ServerBuilder tcp, Options options) {
+        tcp.acceptors(options.acceptors()).pollerSets(options.pollerSets());
+        if (options.serveOnAcceptor() != null) {
+            tcp.serveOnAcceptor(options.serveOnAcceptor());
+        }
     }
 
     /** What both Helidon modes set on their builder: Helidon's own or weft's, the same methods. */

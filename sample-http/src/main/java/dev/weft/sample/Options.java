@@ -11,8 +11,9 @@ import java.util.Locale;
  * @param port       the port (0: any free one)
  * @param acceptors  weft's accepting threads (weft modes only)
  * @param pollerSets weft's poll sets (weft modes only)
+ * @param serveOnAcceptor weft's serveOnAcceptor option, or null for its default (weft modes only)
  */
-public record Options(Mode mode, String host, int port, int acceptors, int pollerSets) {
+public record Options(Mode mode, String host, int port, int acceptors, int pollerSets, Boolean serveOnAcceptor) {
     /** The three ways the same routes are served. */
     public enum Mode {
         WEFT("weft"), HELIDON_WEFT("helidon-weft"), HELIDON("helidon");
@@ -57,12 +58,15 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
               --port N            port, 0 for any free one                           [8080]
               --acceptors N       weft accepting threads (weft modes only)           [cores: %d]
               --poller-sets N     weft poll sets (weft modes only)                   [cores: %d]
+              --serve-on-acceptor true|false
+                                  weft's serveOnAcceptor (weft modes only)           [weft's default]
               --help              this text
             Ctrl-C or SIGTERM stops the server gracefully and prints its counters.
             """;
 
     private static final java.util.Set<String> FLAGS =
-            java.util.Set.of("--mode", "--host", "--port", "--acceptors", "--poller-sets");
+            java.util.Set.of("--mode", "--host", "--port", "--acceptors", "--poller-sets",
+                    "--serve-on-acceptor");
 
     static String help() {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -77,6 +81,7 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
         int port = 8080;
         int acceptors = cores;
         int sets = cores;
+        Boolean serveOnAcceptor = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -95,10 +100,19 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
                 case "--port" -> port = number(flag, value, 0, 65_535);
                 case "--acceptors" -> acceptors = number(flag, value, 1, 1024);
                 case "--poller-sets" -> sets = number(flag, value, 1, 1024);
+                case "--serve-on-acceptor" -> serveOnAcceptor = bool(flag, value);
                 default -> throw new AssertionError(flag);
             }
         }
-        return new Options(mode, host, port, acceptors, sets);
+        return new Options(mode, host, port, acceptors, sets, serveOnAcceptor);
+    }
+
+    private static boolean bool(String flag, String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new UsageException(flag + " must be true or false, was " + value);
+        };
     }
 
     private static int number(String flag, String value, int min, int max) {
