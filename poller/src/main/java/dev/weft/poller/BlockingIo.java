@@ -79,7 +79,7 @@ public final class BlockingIo {
         PollFile file = item.file();
         file.pinOrThrow();
         try {
-            return Fds.read(file.fd(), dst);
+            return Fds.read(file.fd(), dst, item.readErrno);
         } finally {
             file.unpin();
         }
@@ -97,7 +97,7 @@ public final class BlockingIo {
         PollFile file = item.file();
         file.pinOrThrow();
         try {
-            return Fds.write(file.fd(), src);
+            return Fds.write(file.fd(), src, item.writeErrno);
         } finally {
             file.unpin();
         }

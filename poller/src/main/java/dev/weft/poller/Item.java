@@ -1,6 +1,8 @@
 package dev.weft.poller;
 
 import dev.weft.poller.sys.EPoll;
+import dev.weft.poller.sys.Errno;
+import java.lang.foreign.MemorySegment;
 import dev.weft.poller.sys.ErrnoException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -72,6 +74,10 @@ public final class Item {
     final PollSet set;
     final PollFile file;
     final long token;
+    // errno capture for this registration's reads and writes, reused by every call (no allocation per syscall).
+    // One reader and one writer at a time per registration (the contract above), so one segment each.
+    final MemorySegment readErrno = Errno.capture();
+    final MemorySegment writeErrno = Errno.capture();
 
     private volatile int ready;       // CAS only
     private volatile Thread reader;   // CAS only

@@ -47,8 +47,13 @@ public final class Errno {
 
     private Errno() {}
 
-    /** A fresh capture segment for one {@code quick} call: a tiny heap array, so no native memory per thread. */
-    static MemorySegment capture() {
+    /**
+     * A fresh capture segment for a {@code quick} call: a tiny heap array, so no native memory per thread. A
+     * caller that makes many calls (an item's reads) keeps one and passes it each time.
+     *
+     * @return the segment
+     */
+    public static MemorySegment capture() {
         return MemorySegment.ofArray(new int[CAPTURE_INTS]);
     }
 

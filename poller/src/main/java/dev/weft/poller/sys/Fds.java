@@ -39,7 +39,14 @@ public final class Fds {
 
     /** read(fd, dst, dst.byteSize()): bytes read, 0 at end of stream, or {@link Errno#WOULD_BLOCK}. */
     public static long read(int fd, MemorySegment dst) throws ErrnoException {
-        MemorySegment errno = Errno.capture();
+        return read(fd, dst, Errno.capture());
+    }
+
+    /**
+     * Like {@link #read(int, MemorySegment)}, capturing errno into {@code errno} (from {@link Errno#capture()}),
+     * which the caller owns and reuses: no allocation per call. One call at a time per segment.
+     */
+    public static long read(int fd, MemorySegment dst, MemorySegment errno) throws ErrnoException {
         long r;
         try {
             r = (long) READ.invokeExact(errno, fd, dst, dst.byteSize());
@@ -51,7 +58,11 @@ public final class Fds {
 
     /** write(fd, src, src.byteSize()): bytes written (maybe fewer), or {@link Errno#WOULD_BLOCK}. */
     public static long write(int fd, MemorySegment src) throws ErrnoException {
-        MemorySegment errno = Errno.capture();
+        return write(fd, src, Errno.capture());
+    }
+
+    /** Like {@link #write(int, MemorySegment)}, capturing errno into the caller's reused {@code errno}. */
+    public static long write(int fd, MemorySegment src, MemorySegment errno) throws ErrnoException {
         long r;
         try {
             r = (long) WRITE.invokeExact(errno, fd, src, src.byteSize());
