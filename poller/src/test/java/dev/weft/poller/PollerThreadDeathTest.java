@@ -130,7 +130,8 @@ class PollerThreadDeathTest {
             PollFile[] a = Fixtures.pair();
             Item item = poller.register(a[0]);
             assertEquals(WaitResult.TIMED_OUT, item.awaitInput(1_000_000)); // arms input interest
-            feedUntil(a, () -> poller.failure() != null);
+            // failure() is set before onFailure is called: wait for both (the report is on the dying thread)
+            feedUntil(a, () -> poller.failure() != null && !reported.isEmpty());
             assertEquals(1, reported.size(), "onFailure called once");
             assertSame(poller.failure(), reported.getFirst());
             assertTrue(poller.dump().toString().contains("FAILED"), poller.dump().toString());
@@ -157,7 +158,7 @@ class PollerThreadDeathTest {
             var r1 = threads.call("reader-1", () -> awaitUntilNotReady(inSet1));
             TestThreads.awaitParked(r0.thread, inSet0);
             TestThreads.awaitParked(r1.thread, inSet1);
-            feedUntil(a, () -> poller.failure() != null);
+            feedUntil(a, () -> poller.failure() != null && !reported.isEmpty()); // see above: set, then reported
             r0.thread.join();
             r1.thread.join();
             assertEquals(WaitResult.SET_CLOSED, r0.value);
@@ -205,7 +206,7 @@ class PollerThreadDeathTest {
         try (LogCapture log = new LogCapture(POLLER_LOG);
              Poller poller = open(new PollerConfig(1, PollerMode.VIRTUAL, 16), hook, reported::add)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (poller.failure() == null) {
+            while (poller.failure() == null || reported.isEmpty()) { // set, then reported: wait for both
                 assertTrue(System.nanoTime() < deadline, "the sweeper never gave up");
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
