@@ -1,0 +1,78 @@
+package dev.weft.gatling;
+
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import io.gatling.javaapi.core.OpenInjectionStep;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The seed's workload: new connections at an arrival rate (open model), each virtual user its own TCP connection
+ * sending one GET with {@code Connection: close}, so the server closes first and keeps the TIME_WAIT. One rate is a
+ * constant arrival rate; several ({@code -Drates=1000,2000,3000}) are steps, each ramped into from the one before.
+ *
+ * <table>
+ * <caption>Settings (-Dname=value)</caption>
+ * <tr><th>name</th><th>default</th><th>meaning</th></tr>
+ * <tr><td>target</td><td>http://127.0.0.1:8080/plaintext</td><td>URL requested; loopback only</td></tr>
+ * <tr><td>rates</td><td>1000</td><td>new connections per second, one or more levels</td></tr>
+ * <tr><td>rampSeconds</td><td>10</td><td>ramp into each level (the first from 1/s)</td></tr>
+ * <tr><td>holdSeconds</td><td>30</td><td>each level held</td></tr>
+ * <tr><td>maxP99Ms</td><td>200</td><td>the run fails if the 99th percentile is not below</td></tr>
+ * <tr><td>maxConnections</td><td>2000000</td><td>a plan opening more is refused</td></tr>
+ * <tr><td>sources</td><td>auto</td><td>local addresses (see {@link SourceAddresses})</td></tr>
+ * </table>
+ * The run fails (exit status 1) on any failed request or a p99 over the bound, and ends at most
+ * {@link Loopback#GRACE_SECONDS} after its plan.
+ */
+public final class ConnRateSimulation extends Simulation {
+    private final Knobs knobs = Knobs.system();
+    private final Target target = Loopback.target(knobs);
+    private final ArrivalPlan plan = Loopback.checked(() -> new ArrivalPlan(
+            knobs.integers("rates", "1000", 1, 100_000),
+            knobs.integer("rampSeconds", 10, 1, 3_600),
+            knobs.integer("holdSeconds", 30, 1, 3_600)));
+    private final int maxP99Ms = knobs.integer("maxP99Ms", 200, 1, 60_000);
+    private final long maxConnections = knobs.integer("maxConnections", 2_000_000, 1, Integer.MAX_VALUE);
+    private final SourceAddresses sources = Loopback.checked(() -> SourceAddresses.choose(
+            knobs.text("sources", "auto"), target, plan.busiestTimeWaitWindow(), SourceAddresses.ephemeralPorts()));
+
+    {
+        if (plan.connections() > maxConnections) {
+            Loopback.checked(() -> {
+                throw new IllegalArgumentException("the plan opens " + plan.connections()
+                        + " connections, over -DmaxConnections=" + maxConnections);
+            });
+        }
+        ScenarioBuilder oneRequest = scenario("conn/rate").exec(
+                http("GET " + target.path()).get(target.path()).check(status().is(200)));
+        List<OpenInjectionStep> steps = new ArrayList<>();
+        for (int i = 0; i < plan.levels().size(); i++) {
+            steps.add(rampUsersPerSec(plan.rampStart(i)).to(plan.levels().get(i)).during(plan.rampSeconds()));
+            steps.add(constantUsersPerSec(plan.levels().get(i)).during(plan.holdSeconds()));
+        }
+        setUp(oneRequest.injectOpen(steps))
+                .protocols(Loopback.protocol(target, sources, true))
+                .maxDuration(Duration.ofSeconds(plan.seconds() + Loopback.GRACE_SECONDS))
+                .assertions(
+                        global().failedRequests().count().is(0L),
+                        global().responseTime().percentile(99.0).lt(maxP99Ms));
+    }
+
+    @Override
+    public void before() {
+        System.out.printf("conn/rate: %s, rates %s/s, ramp %d s, hold %d s each: %d connections in %d s"
+                        + " (busiest %d s: %d), sources %s, p99 bound %d ms%n",
+                target.uri(), plan.levels(), plan.rampSeconds(), plan.holdSeconds(), plan.connections(),
+                plan.seconds(), ArrivalPlan.TIME_WAIT_SECONDS, plan.busiestTimeWaitWindow(),
+                sources.addresses().isEmpty() ? "(kernel's choice)" : sources.addresses(), maxP99Ms);
+    }
+}
