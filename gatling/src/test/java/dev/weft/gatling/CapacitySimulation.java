@@ -1,20 +1,11 @@
 package dev.weft.gatling;
 
-import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.details;
-import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
-import static io.gatling.javaapi.core.CoreDsl.responseTimeInMillis;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
-import static io.gatling.javaapi.http.HttpDsl.http;
-import static io.gatling.javaapi.http.HttpDsl.status;
 
-import io.gatling.javaapi.core.OpenInjectionStep;
 import io.gatling.javaapi.core.ScenarioBuilder;
-import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -54,8 +45,7 @@ public final class CapacitySimulation extends Simulation {
             plan.levels().getFirst(), 1, 1_000_000)));
     private final SourceAddresses sources = Loopback.checked(() -> SourceAddresses.choose(
             knobs.text("sources", "auto"), target, plan.busiestTimeWaitWindow(), SourceAddresses.ephemeralPorts()));
-    private final RunClock clock = new RunClock();
-    private final LevelRecorder recorder = new LevelRecorder(plan.levels());
+    private final LevelledRequests requests = new LevelledRequests(plan);
     /** Levels judged so far (each once its hold ended and a second passed); CAS forward only. */
     private final AtomicInteger judged = new AtomicInteger();
     /** The first held level that was not clean, -1 while none; written once by the judging user. */
@@ -63,19 +53,11 @@ public final class CapacitySimulation extends Simulation {
 
     {
         ScenarioBuilder oneRequest = scenario("capacity")
-                .exec(session -> session.set("level", plan.levelAt(clock.elapsedSeconds())))
-                .exec(session -> session.set("name", name(session.getInt("level"))))
+                .exec(requests.arrive())
                 .stopLoadGeneratorIf(session -> stopMessage(), session -> judge() >= 0)
-                .exec(http("#{name}").get(target.path())
-                        .check(status().is(200), responseTimeInMillis().saveAs("rt")))
-                .exec(this::record);
-        List<OpenInjectionStep> steps = new ArrayList<>();
-        for (int i = 0; i < plan.levels().size(); i++) {
-            steps.add(rampUsersPerSec(plan.rampStart(i)).to(plan.levels().get(i)).during(plan.rampSeconds()));
-            steps.add(constantUsersPerSec(plan.levels().get(i)).during(plan.holdSeconds()));
-        }
+                .exec(requests.request(target.path()));
         String required = requireRate + "/s";
-        setUp(oneRequest.injectOpen(steps))
+        setUp(oneRequest.injectOpen(requests.injection()))
                 .protocols(Loopback.protocol(target, sources, true))
                 .maxDuration(Duration.ofSeconds(plan.seconds() + Loopback.GRACE_SECONDS))
                 .assertions(
@@ -90,15 +72,11 @@ public final class CapacitySimulation extends Simulation {
         return rate;
     }
 
-    private String name(int level) {
-        return level < 0 ? "ramp" : plan.levels().get(level) + "/s";
-    }
-
     /** Judges every level whose hold ended over a second ago; the first that was not clean, or -1. */
     private int judge() {
-        double now = clock.elapsedSeconds();
+        double now = requests.elapsedSeconds();
         for (int i = judged.get(); i < plan.levels().size() && now >= plan.endOf(i) + 1; i = judged.get()) {
-            if (judged.compareAndSet(i, i + 1) && !recorder.level(i).clean(maxP99Ms)) {
+            if (judged.compareAndSet(i, i + 1) && !requests.recorder().level(i).clean(maxP99Ms)) {
                 firstFailed.compareAndSet(-1, i);
             }
         }
@@ -111,14 +89,6 @@ public final class CapacitySimulation extends Simulation {
         return failed < 0 ? "" : "level " + plan.levels().get(failed) + "/s was not clean: capacity found";
     }
 
-    private Session record(Session session) {
-        int level = session.getInt("level");
-        if (level >= 0) {
-            recorder.record(level, session.isFailed(), session.contains("rt") ? session.getLong("rt") : -1);
-        }
-        return session;
-    }
-
     @Override
     public void before() {
         System.out.printf("capacity: %s, levels %s/s, ramp %d s, hold %d s each (at most %d s), sources %s;"
@@ -129,12 +99,8 @@ public final class CapacitySimulation extends Simulation {
 
     @Override
     public void after() {
-        for (LevelRecorder.Level level : recorder.levels()) {
-            if (level.ok() + level.ko() > 0) {
-                System.out.println("capacity level " + level + (level.clean(maxP99Ms) ? "  clean" : "  NOT clean"));
-            }
-        }
-        System.out.println("capacity result: " + recorder.capacity(maxP99Ms) + " new connections/s with no failure"
+        requests.print("capacity", maxP99Ms);
+        System.out.println("capacity result: " + requests.recorder().capacity(maxP99Ms) + " new connections/s with no failure"
                 + " and p99 < " + maxP99Ms + " ms (" + target.uri() + ")");
     }
 }
