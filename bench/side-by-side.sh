@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # weft next to the servers its users would otherwise run, same machine, same workloads, one command:
 #
-#   bench/side-by-side.sh                 # full: 5 rounds (about an hour on a 2-core box; run it on a quiet machine)
-#   QUICK=1 bench/side-by-side.sh         # smoke: 1 round of short runs (~5 minutes), proves the pipeline only
+#   bench/side-by-side.sh                 # full: 5 rounds (~40 minutes, estimated; run it on a quiet machine)
+#   QUICK=1 bench/side-by-side.sh         # smoke: 1 round of short runs (~4 minutes), proves the pipeline only
 #
 # Servers (alternated A B C D A B C D ... so drift hits all alike; a fresh process per run, on its own port):
 #   weft          the sample (java -jar sample-http/target/weft-sample.jar --mode weft)
@@ -51,7 +51,7 @@ H2LOAD_N=${H2LOAD_N:-$([ $q = 1 ] && echo 5000 || echo 100000)}
 WARM_N=${WARM_N:-$([ $q = 1 ] && echo 3000 || echo 20000)}
 WARM_SECONDS=${WARM_SECONDS:-$([ $q = 1 ] && echo 1 || echo 3)}
 GATLING_RATES=${GATLING_RATES:-$([ $q = 1 ] && echo 1000 || echo "1000 2000")}
-GATLING_RAMP=${GATLING_RAMP:-$([ $q = 1 ] && echo 2 || echo 5)}
+GATLING_RAMP=${GATLING_RAMP:-$([ $q = 1 ] && echo 2 || echo 10)}   # also the generator's own JIT warm-up
 GATLING_MAX_P99_MS=${GATLING_MAX_P99_MS:-200}
 SEQ_N=${SEQ_N:-$([ $q = 1 ] && echo 300 || echo 2000)}
 SYSCALL_N=${SYSCALL_N:-$([ $q = 1 ] && echo 3000 || echo 30000)}
