@@ -77,7 +77,6 @@ trap 'echo "bench: terminated" >&2; exit 143' TERM
 
 say() { printf '%s\n' "$*" | tee -a "$OUT/log.txt"; }
 die() { echo "bench: $*" >&2; exit 1; }
-wants() { [[ " $WORKLOADS " == *" $1 "* ]]; }
 uses_gatling() { [[ $WORKLOADS == *gatling* ]]; }
 
 ensure_tools() {
@@ -223,7 +222,6 @@ run_gatling() {
   local simulation=$1 skip=$2 rc=0 gpid deadline
   shift 2
   mkdir -p "$RUN/gatling"
-  # shellcheck disable=SC2046 # the classpath file holds one line
   taskset -c "$LOAD_CPU" "$JAVA" "${GATLING_JVM[@]}" -Dtarget="$URL" "$@" \
       -cp "gatling/target/test-classes:gatling/target/classes:$(cat gatling/target/test-classpath.txt)" \
       io.gatling.app.Gatling --simulation "dev.weft.gatling.$simulation" --results-folder "$RUN/gatling" \
@@ -332,13 +330,19 @@ main() {
   ensure_tools
   check_perf
   build
+  [ -f sample-http/target/weft-sample.jar ] || die "no sample-http/target/weft-sample.jar (run without NO_BUILD=1)"
+  if uses_gatling && [ ! -f gatling/target/test-classpath.txt ]; then
+    die "the Gatling simulations are not built (run without NO_BUILD=1)"
+  fi
   describe_machine
   ulimit -n "$(ulimit -Hn)" 2>/dev/null || true   # perf opens one counter per thread and event
   say "side-by-side: $([ "$QUICK" = 1 ] && echo 'QUICK SMOKE RUN (not a measurement); ')$ROUNDS round(s); servers: $SERVERS;" \
       "workloads: $WORKLOADS; output: $OUT"
-  say "servers pinned to CPU $SERVER_CPU, load generators to CPU $LOAD_CPU; a JVM under taskset sees" \
-      "$(grep -o 'cores: [0-9]*' "$OUT/machine.tsv" | head -1 | tr -d 'a-z: ') CPU: weft runs 1 acceptor and 1 poll set," \
-      "Helidon's and the JDK's pools size for one CPU"
+  local cpus
+  cpus=$(grep -o 'cores: [0-9]*' "$OUT/machine.tsv" | head -1 | tr -dc '0-9')
+  say "servers pinned to CPU $SERVER_CPU, load generators to CPU $LOAD_CPU; a JVM under taskset sees ${cpus:-?}" \
+      "CPU(s) (availableProcessors()): weft defaults to ${cpus:-?} acceptor(s) and poll set(s), and Helidon's and" \
+      "the JDK's pools (carriers, GC, JIT) size themselves for it; every figure is taken that way"
   local round workload server rate
   for round in $(seq 1 "$ROUNDS"); do
     for workload in $WORKLOADS; do

@@ -234,16 +234,17 @@ def row_command(run, out):
 def one_line(row):
     head = "round %d %-22s %-13s" % (row["round"], row["workload"], row["server"])
     if row["status"] != "ok":
-        return head + " FAILED: " + row["status"]
+        return head + " FAILED: %s" % row["status"]
     if row["workload"].startswith("syscalls"):
         return head + " syscalls: %s per sequential connection, %s per connection (32 clients), %s per keep-alive " \
                       "request" % (row.get("sys_seq"), row.get("sys_c32"), row.get("sys_ka"))
-    pct = lambda v: "?" if v is None else "%d%%" % round(v * 100)
+    def share(v):
+        return "?" if v is None else "%d%%" % round(v * 100)
     return head + (" %9s req/s  p50 %s ms  p99 %s ms  errors %s  server %s CPU-us/req  server %s / generator %s of a "
                    "core (%s)  TIME_WAIT server %s client %s  rc %s" % (
                        fmt(row.get("rps"), 0), fmt(row.get("p50_ms"), 2), fmt(row.get("p99_ms"), 2),
-                       row.get("errors"), fmt(row.get("cpu_us_per_req"), 1), pct(row.get("server_util")),
-                       pct(row.get("generator_util")), row.get("bottleneck"), row.get("tw_server"),
+                       row.get("errors"), fmt(row.get("cpu_us_per_req"), 1), share(row.get("server_util")),
+                       share(row.get("generator_util")), row.get("bottleneck"), row.get("tw_server"),
                        row.get("tw_client"), row.get("tool_rc")))
 
 
