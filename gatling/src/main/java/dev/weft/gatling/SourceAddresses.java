@@ -58,6 +58,12 @@ public record SourceAddresses(List<String> addresses) {
         return new SourceAddresses(chosen);
     }
 
+    /** The addresses as a list, or "(kernel's choice)" when none is bound. */
+    @Override
+    public String toString() {
+        return addresses.isEmpty() ? "(kernel's choice)" : addresses.toString();
+    }
+
     /** Connections one source address may open within a TIME_WAIT window. */
     public static long budgetPerAddress(int ports) {
         return (long) (ports * PORT_SHARE);

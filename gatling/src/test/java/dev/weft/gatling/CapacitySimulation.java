@@ -94,7 +94,7 @@ public final class CapacitySimulation extends Simulation {
         System.out.printf("capacity: %s, levels %s/s, ramp %d s, hold %d s each (at most %d s), sources %s;"
                         + " clean = no failure and p99 < %d ms; required: %d/s%n",
                 target.uri(), plan.levels(), plan.rampSeconds(), plan.holdSeconds(), plan.seconds(),
-                sources.addresses().isEmpty() ? "(kernel's choice)" : sources.addresses(), maxP99Ms, requireRate);
+                sources, maxP99Ms, requireRate);
     }
 
     @Override

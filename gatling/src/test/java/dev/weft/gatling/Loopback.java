@@ -1,8 +1,11 @@
 package dev.weft.gatling;
 
+import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.http.HttpDsl.http;
 
+import io.gatling.javaapi.core.Assertion;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
+import java.util.List;
 
 /** What every simulation shares: its target, checked to be loopback, and the HTTP protocol towards it. */
 final class Loopback {
@@ -44,5 +47,10 @@ final class Loopback {
             protocol = protocol.localAddresses(sources.addresses());
         }
         return closeEach ? protocol.connectionHeader("close") : protocol;
+    }
+
+    /** What a run must show to pass: no failed request, and a 99th percentile below {@code maxP99Ms}. */
+    static List<Assertion> clean(int maxP99Ms) {
+        return List.of(global().failedRequests().count().is(0L), global().responseTime().percentile(99.0).lt(maxP99Ms));
     }
 }
