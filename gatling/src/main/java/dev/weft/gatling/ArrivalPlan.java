@@ -67,7 +67,8 @@ public record ArrivalPlan(List<Integer> levels, int rampSeconds, int holdSeconds
         for (int i = 0; i < levels.size(); i++) {
             double holdStart = levelStart + rampSeconds;
             if (t < holdStart) {
-                return t < levelStart ? 0 : rampStart(i) + (levels.get(i) - rampStart(i)) * (t - levelStart) / rampSeconds;
+                double climbed = (levels.get(i) - rampStart(i)) * (t - levelStart) / rampSeconds;
+                return t < levelStart ? 0 : rampStart(i) + climbed;
             }
             if (t < holdStart + holdSeconds) {
                 return levels.get(i);
