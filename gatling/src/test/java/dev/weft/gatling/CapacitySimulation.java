@@ -36,7 +36,7 @@ public final class CapacitySimulation extends Simulation {
     private final Target target = Loopback.target(knobs);
     private final ArrivalPlan plan = Loopback.checked(() -> ArrivalPlan.stepped(
             knobs.integer("startRate", 500, 1, 100_000),
-            knobs.integer("stepRate", 500, 0, 100_000),
+            knobs.integer("stepRate", 500, 1, 100_000),
             knobs.integer("steps", 10, 1, 100),
             knobs.integer("rampSeconds", 5, 1, 3_600),
             knobs.integer("holdSeconds", 20, 1, 3_600)));

@@ -34,8 +34,9 @@ public final class ConnRateSimulation extends Simulation {
             knobs.integers("rates", "1000", 1, 100_000),
             knobs.integer("rampSeconds", 10, 1, 3_600),
             knobs.integer("holdSeconds", 30, 1, 3_600)));
-    private final int maxP99Ms = knobs.integer("maxP99Ms", 200, 1, 60_000);
-    private final long maxConnections = knobs.integer("maxConnections", 2_000_000, 1, Integer.MAX_VALUE);
+    private final int maxP99Ms = Loopback.checked(() -> knobs.integer("maxP99Ms", 200, 1, 60_000));
+    private final long maxConnections = Loopback.checked(
+            () -> knobs.integer("maxConnections", 2_000_000, 1, Integer.MAX_VALUE));
     private final SourceAddresses sources = Loopback.checked(() -> SourceAddresses.choose(
             knobs.text("sources", "auto"), target, plan.busiestTimeWaitWindow(), SourceAddresses.ephemeralPorts()));
     private final LevelledRequests requests = new LevelledRequests(plan);
