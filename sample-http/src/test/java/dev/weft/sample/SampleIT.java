@@ -50,7 +50,9 @@ class SampleIT {
     /**
      * N connections, each one request with Connection: close; then /stats on one more. The server counts N + 1
      * accepted, N closed; the poller has released every connection but the one asking — its live items are the
-     * listeners' (one per acceptor) plus that one: registrations − releases = live items.
+     * listeners' (one per acceptor) plus that one: registrations − releases = live items. The poller releases a
+     * connection before its close(2), so the client's EOF comes after; the server's closed counter after it:
+     * /stats is asked again (each time on a new connection, counted) until the last close is counted.
      */
     private static void countersMatchTheTraffic(String mode, URI base) throws Exception {
         if (mode.equals("helidon")) {
@@ -68,13 +70,19 @@ class SampleIT {
         for (int i = 0; i < CONNECTIONS; i++) {
             assertTrue(rawGet(base, "/plaintext").startsWith("HTTP/1.1 200 "));
         }
-        String response = rawGet(base, "/stats");
-        JsonNode stats = Json.MAPPER.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
+        String response;
+        JsonNode stats;
+        int asks = 0;
+        do {
+            assertTrue(asks < 100, "the server never counted every close");
+            response = rawGet(base, "/stats");
+            asks++;
+            stats = Json.MAPPER.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
+        } while (stats.get("server").get("closed").asLong() != CONNECTIONS + asks - 1);
         assertEquals(mode, stats.get("mode").asText());
         JsonNode server = stats.get("server");
         JsonNode poller = stats.get("poller");
-        assertEquals(CONNECTIONS + 1, server.get("accepted").asLong(), response);
-        assertEquals(CONNECTIONS, server.get("closed").asLong(), response);
+        assertEquals(CONNECTIONS + asks, server.get("accepted").asLong(), response);
         assertEquals(1, server.get("active").asLong(), response);
         long live = poller.get("registrations").asLong() - poller.get("releases").asLong();
         assertEquals(live, poller.get("liveItems").asLong(), response);
