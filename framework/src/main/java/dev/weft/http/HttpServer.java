@@ -64,6 +64,21 @@ public final class HttpServer implements AutoCloseable {
         server.close();
     }
 
+    /**
+     * Loads, while fds are plentiful, the classes every exchange needs (issue 10, defect A: from a class directory
+     * each would need an fd to load on the first request, and a class that fails to load under fd exhaustion fails
+     * its call site for good), and formats the first Date field.
+     */
+    private static void preload() {
+        Class<?>[] exchange = {Http1Connection.class, InputBuffer.class, HeadParser.class, RequestLine.class,
+                RequestHead.class, Headers.class, Framing.class, RequestBody.class, ChunkedDecoder.class,
+                Request.class, Response.class, ResponseHead.class, ChunkedOutput.class, Router.class,
+                PathPattern.class, Errors.class, Exchange.class, HttpException.class, HttpStatusException.class,
+                Status.class, Tokens.class};
+        assert exchange.length > 0;
+        DateHeader.line();
+    }
+
     /** What every connection of one server shares: immutable. */
     record Shared(Router router, Errors errors, HttpLimits limits, JsonCodec json, BodyBudget budget,
                   ExchangeObserver observer) {}
@@ -303,6 +318,7 @@ public final class HttpServer implements AutoCloseable {
          * @throws IOException when it cannot listen
          */
         public HttpServer start() throws IOException {
+            preload();
             JsonCodec j = json;
             Errors errors = new Errors(errorHandlers, errorStatus, j);
             BodyBudget budget = new BodyBudget(limits.maxBufferedBodyBytes());
