@@ -55,6 +55,7 @@ final class Http1Connection {
         this.in = new InputBuffer(connection, limits.maxRequestLineBytes() + limits.maxHeaderBytes() + 4096);
         this.parser = new HeadParser(limits);
         this.endpoints = new Endpoints(connection);
+        connection.exchangesEndExplicitly(); // a body may still be read after its response began (full duplex)
     }
 
     void serve() throws IOException {
@@ -126,6 +127,7 @@ final class Http1Connection {
         b.releaseBudget();
         // Keep the connection only if the framing of what follows is certain: the body fully consumed.
         if (healthy && response.keepAlive() && b.drain(drainBudget)) {
+            connection.exchangeEnded(); // what comes next waits as between requests
             return true;
         }
         if (!b.fullyRead() || !response.complete()) {

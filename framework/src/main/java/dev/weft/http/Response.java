@@ -40,6 +40,8 @@ public final class Response {
     private int keptFields;             // fields set before the current handler began: an error keeps them
     private boolean started;            // send() or stream() called: status and fields frozen
     private byte[] pendingHead;         // stream(): the head, until the first chunk carries it
+    private boolean headDeferred;       // stream() called, the head not built yet (built as it goes out)
+    private boolean streamChunked;      // stream(): chunked framing (HTTP/1.1 with a body)
     private boolean onWire;             // the head has been written
     private boolean complete;           // the whole response has been written
     private ChunkedOutput stream;       // non-null once streaming began
@@ -225,7 +227,11 @@ public final class Response {
         if (minorVersion == 0 && !noBody) {
             keepAlive = false; // HTTP/1.0: the end of the body is the end of the connection
         }
-        pendingHead = head(noBody ? 0 : -1, chunked, 0);
+        // The head is built when it goes out (the first chunk, a flush, or the end), not now: building it decides
+        // what the request body's 100 Continue and the connection's keep-alive become, and a handler may still
+        // read the body first (RFC 9110 §10.1.1). No Content-Length: HEAD's would be the GET's, which is chunked.
+        streamChunked = chunked;
+        headDeferred = true;
         stream = new ChunkedOutput(this, chunked, noBody);
         return stream;
     }
@@ -242,6 +248,10 @@ public final class Response {
 
     /** Called by the stream: its bytes, preceded by the head the first time (one write). */
     void writeBody(byte[] b, int off, int len) throws IOException {
+        if (headDeferred) {
+            headDeferred = false;
+            pendingHead = head(-1, streamChunked, 0);
+        }
         if (pendingHead != null) {
             byte[] h = pendingHead;
             pendingHead = null;
@@ -284,6 +294,7 @@ public final class Response {
         started = false;
         stream = null;
         pendingHead = null;
+        headDeferred = false;
         status = 500;
     }
 

@@ -1,5 +1,7 @@
 package dev.weft.http;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -9,8 +11,8 @@ import java.util.List;
  * copy. The caller may ask for room after the head (a small body then goes out in the same write). Field names
  * and values were validated when set (visible ASCII and Latin-1 only), so each char is one byte.
  *
- * <p>Threading: stateless; the status lines are built once, lazily, and published racily (an array of immutable
- * arrays: a thread that sees null builds an equal one).
+ * <p>Threading: stateless; the status lines are built lazily and published with release/acquire (a thread that
+ * sees null builds an equal one; one that sees an array sees it filled).
  */
 final class ResponseHead {
     private static final byte[] CRLF = {'\r', '\n'};
@@ -20,6 +22,7 @@ final class ResponseHead {
     private static final byte[] KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     private static final byte[][] STATUS_LINES_11 = new byte[600][]; // "HTTP/1.1 200 OK\r\n", by status
     private static final byte[][] STATUS_LINES_10 = new byte[600][];
+    private static final VarHandle LINE = MethodHandles.arrayElementVarHandle(byte[][].class);
 
     private ResponseHead() {}
 
@@ -74,11 +77,11 @@ final class ResponseHead {
 
     private static byte[] statusLine(int minorVersion, int status) {
         byte[][] lines = minorVersion == 0 ? STATUS_LINES_10 : STATUS_LINES_11;
-        byte[] line = lines[status];
+        byte[] line = (byte[]) LINE.getAcquire(lines, status);
         if (line == null) {
             line = ascii((minorVersion == 0 ? "HTTP/1.0 " : "HTTP/1.1 ") + status + " " + Status.reason(status)
                     + "\r\n");
-            lines[status] = line;
+            LINE.setRelease(lines, status, line); // a reader that sees the array sees its bytes
         }
         return line;
     }

@@ -197,15 +197,26 @@ final class Acceptor implements Runnable {
         }
         long since = System.nanoTime() | 1; // odd: never IDLE or TAKEN
         servingSince = since;
-        connection.beforeFirstBlock(this::handOffBeforePark); // hand the accept loop to a new thread, once
-        admission.serve(connection);
-        return SERVING_SINCE.compareAndSet(this, since, IDLE); // false: handed off, this was the connection's
+        connection.beforeFirstBlock(() -> handOffBeforePark(since)); // hand the accept loop on, once
+        Throwable failed = null;
+        try {
+            admission.serve(connection);
+        } catch (Throwable t) {
+            failed = t; // settled below like any end: a thread that handed off must not loop again (two loops)
+        }
+        if (!SERVING_SINCE.compareAndSet(this, since, IDLE)) {
+            return false; // handed off: this thread was the connection's
+        }
+        Thread.interrupted(); // a handler's interrupt is the connection's business: the accept loop goes on
+        return failed == null || backOff(failed);
     }
 
-    /** Run by a connection served here, just before its first park: the accept loop moves to a new thread. */
-    private void handOffBeforePark() {
-        long since = servingSince;
-        if (since != IDLE && since != TAKEN && SERVING_SINCE.compareAndSet(this, since, TAKEN)) {
+    /**
+     * Run by a connection served here, just before its first park: the accept loop moves to a new thread —
+     * if this connection's episode still has it (a stale hand-off must not take a later episode's).
+     */
+    private void handOffBeforePark(long since) {
+        if (SERVING_SINCE.compareAndSet(this, since, TAKEN)) {
             restart();
         }
     }
@@ -235,9 +246,9 @@ final class Acceptor implements Runnable {
 
     /** Starts the accept loop on a new thread; if that fails, the watchdog tries again next tick. */
     private void restart() {
+        restartPending = false; // before the start: the new loop's own failed hand-off may set it again
         try {
             start();
-            restartPending = false;
         } catch (Throwable e) {
             restartPending = true;
             LOG.log(Level.WARNING, BACKOFF_MESSAGE, e);

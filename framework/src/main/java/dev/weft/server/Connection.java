@@ -30,7 +30,8 @@ import java.util.function.BooleanSupplier;
  * {@code writeTimeout} for a peer that does not read. Expiry throws {@link SocketTimeoutException}.
  *
  * <p>Graceful close (issue 11, item 2): once the server is closing ({@link #isDraining()}), a read that would
- * have to wait while no exchange is in progress — nothing read since the last write — makes one non-blocking
+ * have to wait while no exchange is in progress — nothing read since the last write, or, for a protocol that
+ * ends its exchanges itself ({@link #exchangesEndExplicitly()}), since its last {@link #exchangeEnded()} — makes one non-blocking
  * attempt and, finding nothing, returns end of stream (-1); {@link #awaitReadable()} then returns at once. So a
  * request that already arrived is still read and served, an idle connection ends now, and an exchange in
  * progress (input read, response not yet written) keeps its reads and writes for the shutdown grace. A protocol
@@ -52,7 +53,8 @@ public final class Connection implements AutoCloseable {
     private final BooleanSupplier serverDraining;
     private final BooleanSupplier idleMustEnd = this::idleMustEnd;
     private final long openedAtNanos = System.nanoTime();
-    private boolean exchangeStarted; // handler thread only: input arrived since the last write
+    private boolean exchangeStarted; // handler thread only: input arrived since the exchange ended (see below)
+    private boolean explicitExchanges; // handler thread only: the protocol ends exchanges (exchangeEnded)
     private long bytesIn;            // handler thread only
     private long bytesOut;           // handler thread only
     private Runnable beforeFirstBlock; // handler thread only: the acceptor's hand-off, run once before a park
@@ -224,11 +226,31 @@ public final class Connection implements AutoCloseable {
         if (rest.byteSize() > 0) {
             BlockingIo.write(item, rest, config.writeTimeout().toNanos());
         }
-        if (endsExchange) {
+        if (endsExchange && !explicitExchanges) {
             exchangeStarted = false;
         }
         bytesOut += src.byteSize();
         metrics.bytesOut(src.byteSize());
+    }
+
+    /**
+     * For protocols that know where an exchange ends (HTTP: once the response is complete and the request body
+     * read): from now on a write does not end the exchange, {@link #exchangeEnded()} does. Without this, a write
+     * ends it, which is right for request-then-response protocols but not for a full-duplex one: a request body
+     * still read after its response began would count as a wait between exchanges (the idle timeout instead of
+     * the read timeout, and end of stream once the server drains). Call it once, before the first exchange.
+     */
+    public void exchangesEndExplicitly() {
+        explicitExchanges = true;
+    }
+
+    /**
+     * The exchange in progress is over: the next read waits as one between exchanges (idle timeout; while the
+     * server drains, end of stream unless input is already there). For protocols that called
+     * {@link #exchangesEndExplicitly()}; harmless otherwise.
+     */
+    public void exchangeEnded() {
+        exchangeStarted = false;
     }
 
     private long readTimeoutNanos() {

@@ -107,6 +107,51 @@ class HttpShutdownTest {
     }
 
     /**
+     * A full-duplex exchange (the body still read after its response began) survives a graceful close: a write
+     * does not end an HTTP exchange, so the body's next read is not taken for an idle one and cut.
+     */
+    @Test
+    void aBodyReadAfterTheResponseBeganIsStillReadWhileTheServerCloses() throws Exception {
+        HttpServer.Builder b = HttpServer.builder().post("/duplex", (req, res) -> {
+            var out = res.stream();
+            byte[] one = new byte[1];
+            for (int n; (n = req.body().read(one)) > 0; ) {
+                out.write(one, 0, n);
+                out.flush(); // each body byte answered at once: the response is on the wire mid-body
+            }
+            out.close();
+        }).port(0);
+        b.tcp().shutdownGrace(LONG_GRACE);
+        HttpServer server = b.start();
+        try (Socket s = new Socket("127.0.0.1", server.address().getPort()); TestThreads threads = new TestThreads()) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write("POST /duplex HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\na"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String first = readUntil(s.getInputStream(), "1\r\na\r\n"); // the head and the first chunk
+            assertTrue(first.startsWith("HTTP/1.1 200 "), first);
+            threads.platform("close", server::close);
+            ServerProbes.awaitRefused(server.address()); // the server is draining now
+            s.getOutputStream().write('b');
+            String rest = readUntil(s.getInputStream(), "0\r\n\r\n");
+            assertEquals("1\r\nb\r\n0\r\n\r\n", rest, "the body's second byte was read and answered");
+        } finally {
+            server.close();
+        }
+    }
+
+    private static String readUntil(InputStream in, String end) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        while (!out.toString(StandardCharsets.ISO_8859_1).endsWith(end)) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("end of stream before " + end.replace("\r\n", "\\r\\n") + ": " + out);
+            }
+            out.write(c);
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
      * A request sent on an idle keep-alive connection as close() begins (released together, many rounds) is
      * answered with a whole response, or the connection ends before any byte of one — never a cut response.
      */

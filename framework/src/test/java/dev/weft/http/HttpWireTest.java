@@ -28,9 +28,15 @@ class HttpWireTest {
                     throw new IllegalStateException("boom");
                 })
                 .post("/stream-echo", (req, res) -> {
-                    try (var out = res.stream()) { // the response begins before the body is read
+                    try (var out = res.stream()) { // the stream opens before the body is read
                         req.body().transferTo(out);
                     }
+                })
+                .post("/flush-echo", (req, res) -> {
+                    var out = res.stream();
+                    out.flush(); // the response's head goes out before the body is read
+                    req.body().transferTo(out);
+                    out.close();
                 })
                 .get("/stream", (req, res) -> {
                     try (var out = res.stream()) {
@@ -167,12 +173,38 @@ class HttpWireTest {
         // RFC 9110 §10.1.1: a 100 after the final response's head would land inside its body. The client that
         // waits for a 100 sends the body after its own timeout; the head already says the connection closes.
         try (Wire w = new Wire(server.address())) {
-            w.send("POST /stream-echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
+            w.send("POST /flush-echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
             w.send("hi");
             String all = w.readToEnd();
             assertEquals(List.of(200), Wire.statuses(all), all);
             assertTrue(all.contains("\r\nConnection: close\r\n"), all);
             assertTrue(all.endsWith("\r\n\r\n2\r\nhi\r\n0\r\n\r\n"), all);
+        }
+    }
+
+    @Test
+    void headOfAStreamedRouteHasNoContentLength() throws Exception {
+        // The GET is chunked: a HEAD's fields are the GET's (RFC 9110 §9.3.2), so no Content-Length: 0.
+        try (Wire w = new Wire(server.address())) {
+            Wire.Reply r = w.send("HEAD /stream HTTP/1.1\r\nHost: t\r\n\r\n").readHeadResponse();
+            assertEquals(200, r.status());
+            assertTrue(!r.hasField("content-length"), r.head());
+            assertEquals(200, w.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n").readResponse().status());
+        }
+    }
+
+    @Test
+    void aStreamOpenedBeforeTheBodyIsReadStillGetsItsContinue() throws Exception {
+        // Opening the stream sends nothing: the body read that follows still sends 100 Continue, the client sends
+        // the body, and the exchange keeps the connection.
+        try (Wire w = new Wire(server.address())) {
+            w.send("POST /stream-echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
+            assertEquals(100, w.readResponse().status());
+            Wire.Reply r = w.send("hi").readResponse();
+            assertEquals(200, r.status());
+            assertEquals("hi", r.body());
+            assertTrue(!r.hasField("connection: close"), r.head());
+            assertEquals(200, w.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n").readResponse().status());
         }
     }
 

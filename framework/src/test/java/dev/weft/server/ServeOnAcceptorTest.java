@@ -86,4 +86,23 @@ class ServeOnAcceptorTest {
             assertTrue(acceptorStarts.get() >= 3, "the watchdog started the accept loop again");
         }
     }
+
+    @Test
+    void aHandlerThatLeavesItsThreadInterruptedDoesNotStopAccepting() throws Exception {
+        // Served on the accepting thread, a handler that restores an interrupt and never parks leaves the thread
+        // interrupted; the accept loop clears it, or every accept wait would end at once (a spinning acceptor).
+        try (Server server = Server.builder().port(0).acceptors(1).pollerSets(1).serveOnAcceptor(true)
+                .start(connection -> {
+                    byte[] one = new byte[1];
+                    if (connection.read(one, 0, 1) > 0) {
+                        connection.write(one, 0, 1);
+                    }
+                    Thread.currentThread().interrupt(); // e.g. catch (InterruptedException e) { interrupt(); }
+                })) {
+            for (int i = 0; i < 20; i++) {
+                assertArrayEquals(new byte[] {(byte) i}, Clients.echo(server.address(), new byte[] {(byte) i}));
+            }
+            assertEquals(0, server.stats().acceptBackoffEpisodes(), server.stats().toString());
+        }
+    }
 }

@@ -317,9 +317,20 @@ public final class Poller implements AutoCloseable {
      * @return a snapshot
      */
     public PollerDump dump() {
+        return dump(true);
+    }
+
+    /**
+     * The registry, with or without its items: without, no lock is taken and nothing is listed per item (each
+     * set's counters and references only) — cheap enough for a metrics endpoint.
+     *
+     * @param withItems list every item (under each set's lock), as {@link #dump()} does
+     * @return the registry now
+     */
+    public PollerDump dump(boolean withItems) {
         List<SetInfo> infos = new ArrayList<>(sets.length);
         for (PollSet set : sets) {
-            infos.add(set.info());
+            infos.add(set.info(withItems));
         }
         return new PollerDump(config.mode(), closed.get(), deaths.failure(), List.copyOf(infos));
     }

@@ -28,7 +28,7 @@ public final class Stats {
             return stats;
         }
         stats.put("server", server(tcp.stats()));
-        stats.put("poller", poller(tcp.poller().stats(), tcp.poller().dump()));
+        stats.put("poller", poller(tcp.poller().stats(), tcp.poller().dump(false))); // no item walk, no lock
         return stats;
     }
 
@@ -62,7 +62,7 @@ public final class Stats {
             s.put("epfd", set.epfd());
             s.put("refs", set.refs());
             s.put("closing", set.closing());
-            s.put("items", set.items().size());
+            s.put("liveItems", set.registrations() - set.releases());
             s.put("registrations", set.registrations());
             s.put("releases", set.releases());
             s.put("staleEvents", set.staleEvents());

@@ -46,9 +46,12 @@ final class ExchangeRules implements Http1ConnectionListener {
 
     @Override
     public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
-        if (receive && ctx instanceof WeftConnectionContext weft && weft.closeAfterResponse()) {
-            // Pipelined behind a request or response that said "close": never answered (RFC 9112 §9.6).
-            throw new CloseConnectionException("request after Connection: close");
+        if (receive && ctx instanceof WeftConnectionContext weft) {
+            if (weft.closeAfterResponse()) {
+                // Pipelined behind a request or response that said "close": never answered (RFC 9112 §9.6).
+                throw new CloseConnectionException("request after Connection: close");
+            }
+            weft.requestLineReceived();
         }
         for (Http1ConnectionListener l : users) {
             l.prologue(ctx, prologue);

@@ -76,7 +76,7 @@ final class HelidonListener implements ListenerContext, ConnectionHandler {
         } catch (CloseConnectionException e) {
             // ServerConnectionException included: the client went away, a read timed out, a response said
             // close, or shutdown closed the connection. A normal end, as for Helidon's own handler.
-            staged = !ctx.endOfStream() && ctx.dataReader().available() > 0; // a request left unanswered
+            staged = ctx.mayHaveUnreadInput(); // a request left unanswered, or a body Helidon skipped
             LOG.log(System.Logger.Level.TRACE, () -> "connection ended: " + e.getMessage());
         } catch (UncheckedIOException e) {
             staged = false; // the connection is broken: nothing more will reach the client

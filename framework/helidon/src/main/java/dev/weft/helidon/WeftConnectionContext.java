@@ -8,6 +8,7 @@ import io.helidon.common.task.InterruptableTask;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ListenerContext;
 import io.helidon.webserver.Router;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.spi.ServerConnection;
 import java.io.UncheckedIOException;
@@ -46,6 +47,7 @@ final class WeftConnectionContext implements ConnectionContext {
     private volatile boolean closeAfterResponse; // sticky: a request or response of this connection said close
     private volatile boolean requestWithBody;    // the request of the exchange in progress carries a body
     private volatile int responseStatus;         // the status of the response being written
+    private volatile boolean lastResponseSent;   // a response that ends the connection has gone out
     private long headDeadline;                   // connection thread only: 0 while no head is arriving
     private boolean endOfStream;                 // connection thread only: the peer closed its side
 
@@ -56,6 +58,9 @@ final class WeftConnectionContext implements ConnectionContext {
         // as a plain end of the connection; left unmapped, a timed-out idle read would be answered with a 500.
         this.reader = DataReader.create(this::readForHelidon);
         this.writer = SocketWriter.create(socket);
+        // A request body may still be read after its response began (streaming): the exchange ends when Helidon
+        // waits for the next request (readForHelidon), not at a write.
+        socket.connection().exchangesEndExplicitly();
     }
 
     void connection(ServerConnection connection) {
@@ -66,9 +71,13 @@ final class WeftConnectionContext implements ConnectionContext {
         return socket;
     }
 
-    /** True once the peer closed its side and everything before it was handed to Helidon. */
-    boolean endOfStream() {
-        return endOfStream;
+    /**
+     * Whether closing now could leave the client's bytes unread in the kernel (and so reset the response on its
+     * way): it has not closed its side, and either Helidon holds bytes it did not use, or the last request carried
+     * a body that Helidon skipped after a response that said close.
+     */
+    boolean mayHaveUnreadInput() {
+        return !endOfStream && (reader.available() > 0 || (closeAfterResponse && requestWithBody));
     }
 
     /** The DataReader's source: the socket's next bytes, under the head deadline and the close rule. */
@@ -76,6 +85,9 @@ final class WeftConnectionContext implements ConnectionContext {
         boolean atPrologue = readingPrologue();
         if (atPrologue && closeAfterResponse) {
             return null; // the last response said "close": end here, server side first
+        }
+        if (atPrologue && headDeadline == 0) {
+            socket.connection().exchangeEnded(); // waiting for the next request: idle timeout, ends when draining
         }
         byte[] bytes;
         try {
@@ -88,6 +100,11 @@ final class WeftConnectionContext implements ConnectionContext {
         }
         if (bytes == null) {
             endOfStream = true;
+            if (headDeadline != 0) {
+                // End of stream inside a head: Helidon would answer it with a 500 and log a stack trace, for
+                // every client that hangs up mid-request. Nothing can be answered: end quietly.
+                throw new CloseConnectionException("the client closed in the middle of a request head");
+            }
         } else if (atPrologue && headDeadline == 0) {
             headDeadline = System.nanoTime() + listener.headTimeoutNanos();
         }
@@ -103,7 +120,7 @@ final class WeftConnectionContext implements ConnectionContext {
         long left = headDeadline - System.nanoTime();
         if (left <= 0) {
             requestTimeout();
-            throw new ServerConnectionException("request head not received in time", null);
+            throw new CloseConnectionException("request head not received in time");
         }
         return left;
     }
@@ -120,6 +137,17 @@ final class WeftConnectionContext implements ConnectionContext {
     }
 
     // ---- called by ExchangeRules ----
+
+    /**
+     * A request-line was parsed. Its head's deadline starts now if it did not start at a read: a request-line
+     * pipelined behind the previous request is parsed from bytes already read, and its fields could otherwise be
+     * trickled under nothing but the idle timeout.
+     */
+    void requestLineReceived() {
+        if (headDeadline == 0) {
+            headDeadline = System.nanoTime() + listener.headTimeoutNanos();
+        }
+    }
 
     /**
      * A request head is complete: no deadline until the next one starts. {@code close}: it said Connection:
@@ -146,11 +174,17 @@ final class WeftConnectionContext implements ConnectionContext {
      * lets a request hidden in the body be answered; after such an answer nothing of that input is trusted.
      */
     boolean responseHeadSending(boolean close) {
+        if (lastResponseSent) {
+            // A response after one that ended the connection: Helidon read what followed (a body it did not
+            // consume) as a request and is answering it. One response per request: nothing more goes out.
+            throw new CloseConnectionException("a response after the connection's last one");
+        }
         boolean failedWithBody = requestWithBody && responseStatus >= 500;
         boolean last = failedWithBody || socket.connection().isDraining(); // the server is stopping: say so
         if (close || last) {
             closeAfterResponse = true;
         }
+        lastResponseSent = closeAfterResponse;
         return last && !close;
     }
 

@@ -17,8 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <pre>
  * Threading: get() is called by the connection's thread only (Helidon's reader is single-threaded); it reads
- * through a pooled buffer held for that read only. write() may be called by any thread (a streaming response written from elsewhere):
- * writeLock serialises writers and guards writeBuffer.
+ * through a pooled buffer held for that read only. write() may be called by any thread (a streaming response
+ * written from elsewhere): writeLock serialises writers.
  * </pre>
  */
 final class WeftSocket implements HelidonSocket {
@@ -31,7 +31,6 @@ final class WeftSocket implements HelidonSocket {
     private final PeerInfo remote;
     private final PeerInfo local;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private byte[] writeBuffer = new byte[0];            // guarded by writeLock
 
     WeftSocket(Connection connection, String socketId, long connectionNumber) {
         this.connection = connection;
@@ -68,22 +67,34 @@ final class WeftSocket implements HelidonSocket {
         }
     }
 
-    /** Writes every available byte of {@code buffer}, parking while the peer's window is full. */
+    /**
+     * Writes every available byte of {@code buffer}, parking while the peer's window is full. Up to a pooled
+     * buffer's size it goes through a pooled buffer held for this write only; a larger one through an array of its
+     * own (at most {@value #MAX_WRITE_BYTES} bytes per write(2)), dropped afterwards: an idle connection holds no
+     * write buffer.
+     */
     @Override
     public void write(BufferData buffer) {
         writeLock.lock();
+        byte[] pooled = null;
         try {
             for (int n; (n = buffer.available()) > 0; ) {
-                n = Math.min(n, MAX_WRITE_BYTES);
-                if (writeBuffer.length < n) {
-                    writeBuffer = new byte[Math.max(n, Math.min(MAX_WRITE_BYTES, writeBuffer.length * 2))];
+                byte[] out;
+                if (n <= BufferPool.BUFFER_BYTES) {
+                    out = pooled != null ? pooled : (pooled = BufferPool.SHARED.acquire());
+                } else {
+                    n = Math.min(n, MAX_WRITE_BYTES);
+                    out = new byte[n];
                 }
-                buffer.read(writeBuffer, 0, n);
-                connection.write(writeBuffer, 0, n);
+                buffer.read(out, 0, n);
+                connection.write(out, 0, n);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
+            if (pooled != null) {
+                BufferPool.SHARED.release(pooled);
+            }
             writeLock.unlock();
         }
     }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -158,17 +159,36 @@ public final class WeftWebServer implements WebServer {
                 s.close();
             } finally {
                 server = null;
-                router.afterStop();
-                executor.close();
-                if (shutdownHandler != null) {
-                    Main.removeShutdownHandler(shutdownHandler);
-                    shutdownHandler = null;
+                try {
+                    router.afterStop();
+                } finally {
+                    stopExecutor();
+                    if (shutdownHandler != null) {
+                        Main.removeShutdownHandler(shutdownHandler);
+                        shutdownHandler = null;
+                    }
                 }
             }
             LOG.log(Level.INFO, "weft stopped serving Helidon routing");
             return this;
         } finally {
             lifecycle.unlock();
+        }
+    }
+
+    /**
+     * Helidon's task executor, as stock Helidon stops it: no new tasks, the shutdown grace for those running,
+     * then they are interrupted (a long-lived task — an SSE pusher, a background loop — must not hold stop()).
+     */
+    private void stopExecutor() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(config.shutdownGracePeriod().toMillis(), TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -14,6 +14,7 @@ final class ContractRouting {
                 .get("/fail", (req, res) -> {
                     throw new IllegalStateException("boom");
                 })
-                .post("/echo", (req, res) -> res.send(req.content().as(String.class)));
+                .post("/echo", (req, res) -> res.send(req.content().as(String.class)))
+                .post("/early", (req, res) -> res.header("Connection", "close").send("early")); // body unread
     }
 }

@@ -4,20 +4,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The in-memory to-do list behind /todos, shared by the weft and the Helidon routes.
  *
  * <pre>
- * Threading: any thread; todos is a concurrent map, ids an atomic counter. Todo is immutable.
+ * Threading: any thread; todos is a concurrent map, ids and count atomic counters. Todo is immutable.
  * </pre>
  */
 public final class TodoStore {
     static final int MAX_TITLE = 200;
+    /** The store holds at most this many (a sample, not a database: its memory stays bounded). */
+    public static final int MAX_TODOS = 10_000;
 
     private final ConcurrentSkipListMap<Long, Todo> todos = new ConcurrentSkipListMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicInteger count = new AtomicInteger(); // todos stored or being stored: bounded by MAX_TODOS
 
     /** Validates and stores a new to-do; throws {@link InvalidTodoException} naming what is wrong. */
     public Todo create(NewTodo input) {
@@ -26,6 +30,10 @@ public final class TodoStore {
         }
         if (input.title().length() > MAX_TITLE) {
             throw new InvalidTodoException("title must be at most " + MAX_TITLE + " characters");
+        }
+        if (count.incrementAndGet() > MAX_TODOS) {
+            count.decrementAndGet();
+            throw new InvalidTodoException("the list is full (" + MAX_TODOS + " todos): delete some first");
         }
         Todo todo = new Todo(ids.incrementAndGet(), input.title().strip(), Boolean.TRUE.equals(input.done()));
         todos.put(todo.id(), todo);
@@ -46,7 +54,11 @@ public final class TodoStore {
     }
 
     public boolean delete(long id) {
-        return todos.remove(id) != null;
+        if (todos.remove(id) == null) {
+            return false;
+        }
+        count.decrementAndGet();
+        return true;
     }
 
     /** Parses a to-do id from a path; {@link InvalidTodoException} when it is not a positive number. */
