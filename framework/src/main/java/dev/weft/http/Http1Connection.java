@@ -21,6 +21,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class Http1Connection {
     private static final System.Logger LOG = System.getLogger("dev.weft.http");
+    /** How long a staged close waits for the client to stop sending. */
+    private static final long LINGER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     private final Connection connection;
     private final Router router;
@@ -295,31 +297,8 @@ final class Http1Connection {
         }
     }
 
-    /** Staged close: send FIN, read and discard a little input (bounded), so the client sees no reset. */
-    private void closeGently() throws IOException {
-        connection.shutdownOutput();
-        drainBriefly();
-    }
-
-    /** Reads and discards input for a moment, bounded in bytes and time, before the server closes. */
-    private void drainBriefly() {
-        byte[] sink = new byte[8192];
-        long left = limits.errorDrainBytes();
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
-        try {
-            while (left > 0) {
-                long timeout = deadline - System.nanoTime();
-                if (timeout <= 0) {
-                    return;
-                }
-                int n = connection.read(sink, 0, (int) Math.min(sink.length, left), timeout);
-                if (n < 0) {
-                    return;
-                }
-                left -= n;
-            }
-        } catch (IOException e) {
-            // the client went away or stayed silent: either way we close now
-        }
+    /** Staged close: FIN, a little input read and discarded (bounded), then close: the client sees no reset. */
+    private void closeGently() {
+        connection.closeLingering(limits.errorDrainBytes(), LINGER_NANOS);
     }
 }

@@ -31,8 +31,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Graceful close (issue 11, item 2): once the server is closing ({@link #isDraining()}), a read that would
  * have to wait while no exchange is in progress — nothing read since the last write, or, for a protocol that
- * ends its exchanges itself ({@link #exchangesEndExplicitly()}), since its last {@link #exchangeEnded()} — makes one non-blocking
- * attempt and, finding nothing, returns end of stream (-1); {@link #awaitReadable()} then returns at once. So a
+ * ends its exchanges itself ({@link #exchangesEndExplicitly()}), since its last {@link #exchangeEnded()} —
+ * makes one non-blocking attempt and, finding nothing, returns end of stream (-1); {@link #awaitReadable()}
+ * then returns at once. So a
  * request that already arrived is still read and served, an idle connection ends now, and an exchange in
  * progress (input read, response not yet written) keeps its reads and writes for the shutdown grace. A protocol
  * should end the exchange it answers while draining with its own "closing" signal (HTTP: {@code Connection:
@@ -260,6 +261,37 @@ public final class Connection implements AutoCloseable {
     /** Before the first byte, no wait is longer than the first-byte timeout (a silent connection holds a slot). */
     private long firstByteCapped(long timeoutNanos) {
         return bytesIn == 0 ? Math.min(timeoutNanos, config.firstByteTimeout().toNanos()) : timeoutNanos;
+    }
+
+    /**
+     * A lingering close, for a server that closes first while the peer may still be sending: FIN (shutdown of
+     * output), then input read and discarded — at most {@code maxBytes}, for at most {@code timeoutNanos}, or until
+     * the peer's own FIN — then close. A plain close with unread input makes the kernel answer with a reset, which
+     * can destroy the response still on its way to the peer (RFC 9112 §9.6; nginx's lingering close). Never
+     * throws: a peer that went away or stays silent just ends it sooner.
+     *
+     * @param maxBytes     input to discard at most
+     * @param timeoutNanos how long to wait for it at most
+     */
+    public void closeLingering(long maxBytes, long timeoutNanos) {
+        try {
+            shutdownOutput();
+            byte[] sink = new byte[8192];
+            long left = maxBytes;
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (left > 0) {
+                long timeout = deadline - System.nanoTime();
+                int n = timeout <= 0 ? -1 : read(sink, 0, (int) Math.min(sink.length, left), timeout);
+                if (n < 0) {
+                    break;
+                }
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the peer went away or stayed silent: either way it is closed now
+        } finally {
+            close();
+        }
     }
 
     /**

@@ -30,6 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class HelidonListener implements ListenerContext, ConnectionHandler {
     private static final System.Logger LOG = System.getLogger(HelidonListener.class.getName());
+    /** A staged close reads and discards at most this much of what the client still sends. */
+    private static final long LINGER_BYTES = 64 * 1024;
+    /** ... for at most this long. */
+    private static final long LINGER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     private final ListenerConfig config;
     private final Router router;
@@ -85,7 +89,7 @@ final class HelidonListener implements ListenerContext, ConnectionHandler {
             ctx.dataWriter().close();
         }
         if (staged) {
-            StagedClose.close(connection);
+            connection.closeLingering(LINGER_BYTES, LINGER_NANOS);
         }
     }
 

@@ -11,6 +11,7 @@ import io.helidon.webserver.Router;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.spi.ServerConnection;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +36,8 @@ import java.util.concurrent.ExecutorService;
  * <pre>
  * Threading: the connection's thread drives Helidon's loop and is the only reader; response heads may be
  * written (and ExchangeRules' send side run) by another thread streaming the response, so closeAfterResponse,
- * requestWithBody and responseStatus are volatile. headDeadline and connection are touched only by the connection's thread.
+ * requestWithBody, responseStatus and lastResponseSent are volatile. headDeadline, endOfStream and connection
+ * are touched only by the connection's thread.
  * </pre>
  */
 final class WeftConnectionContext implements ConnectionContext {
@@ -49,6 +51,7 @@ final class WeftConnectionContext implements ConnectionContext {
     private volatile int responseStatus;         // the status of the response being written
     private volatile boolean lastResponseSent;   // a response that ends the connection has gone out
     private long headDeadline;                   // connection thread only: 0 while no head is arriving
+    private long requestsSeen;                   // connection thread only: request heads received
     private boolean endOfStream;                 // connection thread only: the peer closed its side
 
     WeftConnectionContext(HelidonListener listener, WeftSocket socket) {
@@ -84,13 +87,13 @@ final class WeftConnectionContext implements ConnectionContext {
     private byte[] readForHelidon() {
         boolean atPrologue = readingPrologue();
         if (atPrologue && closeAfterResponse) {
-            return null; // the last response said "close": end here, server side first
-        }
-        if (atPrologue && headDeadline == 0) {
-            socket.connection().exchangeEnded(); // waiting for the next request: idle timeout, ends when draining
+            throw new ConnectionEnd("the last response said close"); // end here, server side first
         }
         byte[] bytes;
         try {
+            if (atPrologue && headDeadline == 0) {
+                awaitNextRequest();
+            }
             bytes = socket.read(headDeadline == 0 ? 0 : remainingHeadNanos());
         } catch (UncheckedIOException e) {
             if (headDeadline != 0 && e.getCause() instanceof SocketTimeoutException) {
@@ -100,15 +103,32 @@ final class WeftConnectionContext implements ConnectionContext {
         }
         if (bytes == null) {
             endOfStream = true;
-            if (headDeadline != 0) {
-                // End of stream inside a head: Helidon would answer it with a 500 and log a stack trace, for
-                // every client that hangs up mid-request. Nothing can be answered: end quietly.
-                throw new CloseConnectionException("the client closed in the middle of a request head");
+            if (atPrologue || headDeadline != 0) {
+                // Between requests: the client is done. Inside a head: Helidon would answer with a 500 and log a
+                // stack trace, for every client that hangs up mid-request; nothing can be answered. End quietly.
+                throw new ConnectionEnd("the client closed its side");
             }
         } else if (atPrologue && headDeadline == 0) {
             headDeadline = System.nanoTime() + listener.headTimeoutNanos();
         }
         return bytes;
+    }
+
+    /**
+     * Between requests: the exchange is over (the wait is under the idle timeout, and ends at once while the
+     * server drains). After a response, the next request is rarely there already: wait for it without a read that
+     * could only say EAGAIN (as weft's own HTTP server does). Not before a connection's first request: accepted
+     * with TCP_DEFER_ACCEPT, its bytes are there, and a wait would cost an EPOLL_CTL_MOD and a poller wake-up.
+     */
+    private void awaitNextRequest() {
+        socket.connection().exchangeEnded();
+        if (requestsSeen > 0) {
+            try {
+                socket.connection().awaitReadable();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // as a read's failure: mapped below
+            }
+        }
     }
 
     /** True while Helidon is reading a request's first line (Http1Connection says so through canInterrupt). */
@@ -155,6 +175,7 @@ final class WeftConnectionContext implements ConnectionContext {
      */
     void requestHeadReceived(boolean close, boolean withBody) {
         headDeadline = 0;
+        requestsSeen++;
         requestWithBody = withBody;
         if (close) {
             closeAfterResponse = true;
