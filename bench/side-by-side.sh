@@ -218,11 +218,19 @@ run_keepalive_wrk() {
 # A Gatling simulation in the background. The window measured starts $2 seconds (its ramp) after "Simulation ...
 # started" and ends with its injection ("Parsing log file(s)"): JVM start, the ramp's cold JIT and report
 # generation are not in it. $1 = class, $2 = seconds to skip, rest = -D flags.
+# Each run binds its own block of source addresses, 127.0.K.1-16 (K = 1, 2, ... 250, then again): a client that
+# closed first leaves TIME_WAIT on its address and port, and bind(address, 0) skips such ports, so the ~28k client
+# TIME_WAITs stock Helidon leaves (it never closes first) made the next run's binds fail (EADDRINUSE) on a shared
+# block. 16 addresses hold 16 x 25k connections per TIME_WAIT window, far above any rate here.
+GATLING_BLOCK=0
 run_gatling() {
   local simulation=$1 skip=$2 rc=0 gpid deadline
   shift 2
   mkdir -p "$RUN/gatling"
-  taskset -c "$LOAD_CPU" "$JAVA" "${GATLING_JVM[@]}" -Dtarget="$URL" "$@" \
+  GATLING_BLOCK=$((GATLING_BLOCK % 250 + 1))
+  meta sources "127.0.$GATLING_BLOCK.1-127.0.$GATLING_BLOCK.16"
+  taskset -c "$LOAD_CPU" "$JAVA" "${GATLING_JVM[@]}" -Dtarget="$URL" \
+      -Dsources="127.0.$GATLING_BLOCK.1-127.0.$GATLING_BLOCK.16" "$@" \
       -cp "gatling/target/test-classes:gatling/target/classes:$(cat gatling/target/test-classpath.txt)" \
       io.gatling.app.Gatling --simulation "dev.weft.gatling.$simulation" --results-folder "$RUN/gatling" \
       > "$RUN/tool.out" 2>&1 &
