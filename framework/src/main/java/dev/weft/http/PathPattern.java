@@ -36,35 +36,43 @@ final class PathPattern {
         return sb.toString();
     }
 
-    /** A path split into its segments, once per request (what {@link #match} takes). */
-    static String[] segments(String path) {
-        return path.startsWith("/") ? path.substring(1).split("/", -1) : null;
-    }
-
-    /** The parameters when the path's {@code parts} match, else null. */
-    Map<String, String> match(String[] parts) throws HttpException {
-        if (parts == null) {
-            return null;
+    /**
+     * The parameters when {@code path} matches, else null. Walks the path in place (no split, no array): a
+     * request's path is matched against every route until one fits.
+     */
+    Map<String, String> match(String path) throws HttpException {
+        if (!path.startsWith("/")) {
+            return null; // "*" (OPTIONS) or an absolute form's leftovers: no route has such a path
         }
         boolean rest = segments[segments.length - 1].equals("*");
         int fixed = rest ? segments.length - 1 : segments.length;
-        if (rest ? parts.length < fixed : parts.length != fixed) {
-            return null;
-        }
+        int len = path.length();
+        int pos = 1;        // start of the next path segment; len + 1 once the path is used up
         Map<String, String> params = null;
         for (int i = 0; i < fixed; i++) {
+            if (pos > len) {
+                return null; // fewer segments than the pattern's
+            }
+            int end = path.indexOf('/', pos);
+            if (end < 0) {
+                end = len;
+            }
             String seg = segments[i];
             if (seg.startsWith("{")) {
-                if (parts[i].isEmpty()) {
-                    return null;
+                if (end == pos) {
+                    return null; // a parameter is never empty
                 }
                 if (params == null) {
                     params = new HashMap<>(4);
                 }
-                params.put(seg.substring(1, seg.length() - 1), Request.decodePathSegment(parts[i]));
-            } else if (!seg.equals(parts[i])) {
+                params.put(seg.substring(1, seg.length() - 1), Request.decodePathSegment(path.substring(pos, end)));
+            } else if (end - pos != seg.length() || !path.startsWith(seg, pos)) {
                 return null;
             }
+            pos = end + 1;
+        }
+        if (!rest && pos <= len) {
+            return null; // more segments than the pattern's
         }
         return params == null ? Map.of() : params;
     }

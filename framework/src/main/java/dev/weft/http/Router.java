@@ -58,7 +58,7 @@ final class Router {
     }
 
     private void dispatch(Request request, Response response) throws Exception {
-        String[] parts = PathPattern.segments(request.path());
+        String path = request.path();
         Bound chosen = null;
         Map<String, String> chosenParams = null;
         Bound get = null;                   // for HEAD: the first GET route of the path, if no HEAD route
@@ -66,7 +66,7 @@ final class Router {
         Set<String> allowed = null;
         String method = request.method();
         for (Bound b : routes) {
-            Map<String, String> params = b.route().pattern().match(parts);
+            Map<String, String> params = b.route().pattern().match(path);
             if (params == null) {
                 continue;
             }

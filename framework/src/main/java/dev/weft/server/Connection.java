@@ -102,7 +102,7 @@ public final class Connection implements AutoCloseable {
         if (length == 0) {
             return 0;
         }
-        return read(MemorySegment.ofArray(dst).asSlice(offset, length), firstByteCapped(timeoutNanos));
+        return read(segment(dst, offset, length), firstByteCapped(timeoutNanos));
     }
 
     /**
@@ -185,7 +185,7 @@ public final class Connection implements AutoCloseable {
      */
     public void write(byte[] src, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, src.length);
-        write(MemorySegment.ofArray(src).asSlice(offset, length), true);
+        write(segment(src, offset, length), true);
     }
 
     /**
@@ -200,7 +200,7 @@ public final class Connection implements AutoCloseable {
      */
     public void writeInterim(byte[] src, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, src.length);
-        write(MemorySegment.ofArray(src).asSlice(offset, length), false);
+        write(segment(src, offset, length), false);
     }
 
     /**
@@ -213,6 +213,12 @@ public final class Connection implements AutoCloseable {
         int length = src.remaining();
         write(MemorySegment.ofBuffer(src), true);
         src.position(src.position() + length);
+    }
+
+    /** The array's range as a segment: a whole array needs no slice (one object less per read or write). */
+    private static MemorySegment segment(byte[] array, int offset, int length) {
+        MemorySegment whole = MemorySegment.ofArray(array);
+        return offset == 0 && length == array.length ? whole : whole.asSlice(offset, length);
     }
 
     private void write(MemorySegment src, boolean endsExchange) throws IOException {

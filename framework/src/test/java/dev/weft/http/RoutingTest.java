@@ -19,13 +19,26 @@ class RoutingTest {
     @Test
     void pathPatternsMatchLiteralsParametersAndTheRest() throws Exception {
         assertEquals(Map.of("id", "7", "post", "a b+c"), new PathPattern("/users/{id}/posts/{post}")
-                .match(PathPattern.segments("/users/7/posts/a%20b+c")), "'+' is not a space in a path");
-        assertNull(new PathPattern("/users/{id}").match(PathPattern.segments("/users/")), "never empty");
-        assertNull(new PathPattern("/users/{id}").match(PathPattern.segments("/users/7/x")));
-        assertEquals(Map.of(), new PathPattern("/static/*").match(PathPattern.segments("/static/css/site.css")));
-        assertEquals(Map.of(), new PathPattern("/*").match(PathPattern.segments("/")));
+                .match("/users/7/posts/a%20b+c"), "'+' is not a space in a path");
+        assertNull(new PathPattern("/users/{id}").match("/users/"), "never empty");
+        assertNull(new PathPattern("/users/{id}/x").match("/users//x"), "never empty, also mid-path");
+        assertNull(new PathPattern("/users/{id}").match("/users/7/x"));
+        assertNull(new PathPattern("/users/{id}").match("/users/7/"), "a trailing slash is one more segment");
+        assertNull(new PathPattern("/users/{id}").match("/users"));
+        assertNull(new PathPattern("/users").match("/user"));
+        assertNull(new PathPattern("/users").match("/usersx"));
+        assertEquals(Map.of(), new PathPattern("/").match("/"));
+        assertNull(new PathPattern("/").match("/x"));
+        assertEquals(Map.of(), new PathPattern("/static/*").match("/static/css/site.css"));
+        assertEquals(Map.of(), new PathPattern("/static/*").match("/static"));
+        assertEquals(Map.of(), new PathPattern("/static/*").match("/static/"));
+        assertNull(new PathPattern("/static/*").match("/staticx"));
+        assertNull(new PathPattern("/static/*").match("/"));
+        assertEquals(Map.of(), new PathPattern("/*").match("/"));
+        assertEquals(Map.of("id", "7"), new PathPattern("/users/{id}/*").match("/users/7/a/b"));
+        assertNull(new PathPattern("/*").match("*"), "OPTIONS * has no route");
         assertEquals(400, assertThrows(HttpException.class,
-                () -> new PathPattern("/users/{id}").match(PathPattern.segments("/users/%zz"))).status());
+                () -> new PathPattern("/users/{id}").match("/users/%zz")).status());
         assertThrows(IllegalArgumentException.class, () -> new PathPattern("users"));
         assertThrows(IllegalArgumentException.class, () -> new PathPattern("/users/{id"));
     }
