@@ -115,7 +115,7 @@ public final class BlockingIo {
         long deadline = deadline(timeoutNanos);
         long offset = 0;
         while (offset < src.byteSize()) {
-            long n = tryWrite(item, src.asSlice(offset));
+            long n = tryWrite(item, offset == 0 ? src : src.asSlice(offset)); // the first try needs no slice
             if (n == Errno.WOULD_BLOCK) {
                 check(item, deadline == 0 ? item.awaitOutput() : item.awaitOutput(remaining(deadline)));
             } else {
