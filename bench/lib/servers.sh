@@ -66,18 +66,20 @@ server_start() {
   SERVER_LOG=$BENCH_TMP/$name-$port.log
   case $name in
     weft|helidon-weft|helidon) start_sample "$name" "$port" ;;
+    weft-platform) start_sample weft "$port" --poller-mode platform ;;   # weft with platform poller threads
     nginx) start_nginx "$port" ;;
-    *) echo "bench: unknown server $name (weft, helidon-weft, helidon, nginx)" >&2; return 1 ;;
+    *) echo "bench: unknown server $name (weft, weft-platform, helidon-weft, helidon, nginx)" >&2; return 1 ;;
   esac
   check_plaintext "$port"
 }
 
-# The sample jar in mode $1; ready when it prints its URL.
+# The sample jar in mode $1 (more flags after the port); ready when it prints its URL.
 start_sample() {
   local mode=$1 port=$2
+  shift 2
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
   taskset -c "$SERVER_CPU" "$JAVA" ${JAVA_OPTS:-} -jar "$ROOT/sample-http/target/weft-sample.jar" \
-      --mode "$mode" --port "$port" > "$SERVER_LOG" 2>&1 &
+      --mode "$mode" --port "$port" "$@" > "$SERVER_LOG" 2>&1 &
   SERVER_MAIN_PID=$!
   track_pid "$SERVER_MAIN_PID"
   SERVER_PIDS=$SERVER_MAIN_PID

@@ -138,7 +138,7 @@ public final class Main {
 
     /** weft's own TCP options, the same in both weft modes. */
     private static void weftOptions(ServerBuilder tcp, Options options) {
-        tcp.acceptors(options.acceptors()).pollerSets(options.pollerSets());
+        tcp.acceptors(options.acceptors()).pollerSets(options.pollerSets()).pollerMode(options.pollerMode());
         if (options.serveOnAcceptor() != null) {
             tcp.serveOnAcceptor(options.serveOnAcceptor());
         }

@@ -1,5 +1,6 @@
 package dev.weft.sample;
 
+import dev.weft.poller.PollerMode;
 import java.util.Locale;
 
 /**
@@ -12,8 +13,10 @@ import java.util.Locale;
  * @param acceptors  weft's accepting threads (weft modes only)
  * @param pollerSets weft's poll sets (weft modes only)
  * @param serveOnAcceptor weft's serveOnAcceptor option, or null for its default (weft modes only)
+ * @param pollerMode weft's poller mode (weft modes only)
  */
-public record Options(Mode mode, String host, int port, int acceptors, int pollerSets, Boolean serveOnAcceptor) {
+public record Options(Mode mode, String host, int port, int acceptors, int pollerSets, Boolean serveOnAcceptor,
+                      PollerMode pollerMode) {
     /** The three ways the same routes are served. */
     public enum Mode {
         WEFT("weft"), HELIDON_WEFT("helidon-weft"), HELIDON("helidon");
@@ -60,13 +63,15 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
               --poller-sets N     weft poll sets (weft modes only)                   [cores: %d]
               --serve-on-acceptor true|false
                                   weft's serveOnAcceptor (weft modes only)           [weft's default]
+              --poller-mode virtual|platform
+                                  weft's poller threads (weft modes only)            [virtual]
               --help              this text
             Ctrl-C or SIGTERM stops the server gracefully and prints its counters.
             """;
 
     private static final java.util.Set<String> FLAGS =
             java.util.Set.of("--mode", "--host", "--port", "--acceptors", "--poller-sets",
-                    "--serve-on-acceptor");
+                    "--serve-on-acceptor", "--poller-mode");
 
     static String help() {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -82,6 +87,7 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
         int acceptors = cores;
         int sets = cores;
         Boolean serveOnAcceptor = null;
+        PollerMode pollerMode = PollerMode.VIRTUAL;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -101,10 +107,19 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
                 case "--acceptors" -> acceptors = number(flag, value, 1, 1024);
                 case "--poller-sets" -> sets = number(flag, value, 1, 1024);
                 case "--serve-on-acceptor" -> serveOnAcceptor = bool(flag, value);
+                case "--poller-mode" -> pollerMode = pollerMode(flag, value);
                 default -> throw new AssertionError(flag);
             }
         }
-        return new Options(mode, host, port, acceptors, sets, serveOnAcceptor);
+        return new Options(mode, host, port, acceptors, sets, serveOnAcceptor, pollerMode);
+    }
+
+    private static PollerMode pollerMode(String flag, String value) {
+        return switch (value) {
+            case "virtual" -> PollerMode.VIRTUAL;
+            case "platform" -> PollerMode.PLATFORM;
+            default -> throw new UsageException(flag + " must be virtual or platform, was " + value);
+        };
     }
 
     private static boolean bool(String flag, String value) {

@@ -1,0 +1,31 @@
+package dev.weft.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.poller.PollerMode;
+import org.junit.jupiter.api.Test;
+
+/** The sample's flags: defaults, values, and one-line refusals. */
+class OptionsTest {
+
+    @Test
+    void pollerModeDefaultsToVirtualAndTakesPlatform() {
+        assertEquals(PollerMode.VIRTUAL, Options.parse(new String[0]).pollerMode());
+        assertEquals(PollerMode.PLATFORM, Options.parse(new String[] {"--poller-mode", "platform"}).pollerMode());
+        assertEquals(PollerMode.VIRTUAL, Options.parse(new String[] {"--poller-mode", "virtual"}).pollerMode());
+    }
+
+    @Test
+    void aBadPollerModeIsRefusedByName() {
+        Options.UsageException e = assertThrows(Options.UsageException.class,
+                () -> Options.parse(new String[] {"--poller-mode", "fast"}));
+        assertEquals("--poller-mode must be virtual or platform, was fast", e.getMessage());
+    }
+
+    @Test
+    void theHelpListsThePollerMode() {
+        assertTrue(Options.help().contains("--poller-mode virtual|platform"), Options.help());
+    }
+}
