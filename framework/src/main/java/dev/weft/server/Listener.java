@@ -39,8 +39,8 @@ final class Listener {
      *
      * @throws BindException if the address is in use
      */
-    static List<PollFile> openGroup(InetSocketAddress address, int count, int backlog, boolean deferAccept)
-            throws IOException {
+    static List<PollFile> openGroup(InetSocketAddress address, int count, int backlog, boolean deferAccept,
+                                    AcceptedSocketOptions options) throws IOException {
         if (address.getPort() != 0) {
             probe(address);
         }
@@ -48,7 +48,7 @@ final class Listener {
         try {
             InetSocketAddress target = address;
             for (int i = 0; i < count; i++) {
-                PollFile listener = open(target, backlog, deferAccept);
+                PollFile listener = open(target, backlog, deferAccept, options);
                 opened.add(listener);
                 if (i == 0) {
                     target = Sockets.localAddress(listener.fd()); // port 0: the others join the chosen port
@@ -72,7 +72,8 @@ final class Listener {
         }
     }
 
-    private static PollFile open(InetSocketAddress address, int backlog, boolean deferAccept) throws IOException {
+    private static PollFile open(InetSocketAddress address, int backlog, boolean deferAccept,
+                                 AcceptedSocketOptions options) throws IOException {
         int fd = Sockets.socket(SockAddr.family(address.getAddress()));
         PollFile file = PollFile.ofNonBlocking(fd);
         try {
@@ -81,6 +82,7 @@ final class Listener {
             if (deferAccept) {
                 Sockets.setInt(fd, Sockets.IPPROTO_TCP, Sockets.TCP_DEFER_ACCEPT, DEFER_ACCEPT_SECONDS);
             }
+            options.applyTo(fd); // inherited by every accepted connection
             bind(fd, address);
             Sockets.listen(fd, backlog);
             return file;

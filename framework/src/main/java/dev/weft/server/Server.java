@@ -79,7 +79,8 @@ public final class Server implements AutoCloseable {
         List<PollFile> opened = List.of();
         try {
             int listenerCount = config.acceptMode() == AcceptMode.REUSEPORT ? config.acceptors() : 1;
-            opened = Listener.openGroup(config.address(), listenerCount, config.backlog(), config.deferAccept());
+            opened = Listener.openGroup(config.address(), listenerCount, config.backlog(), config.deferAccept(),
+                    config.acceptedSocketOptions());
             this.boundAddress = Sockets.localAddress(opened.getFirst().fd());
             for (int i = 0; i < config.acceptors(); i++) {
                 PollFile listener = opened.get(i % opened.size());

@@ -30,6 +30,7 @@ public final class ServerBuilder {
     private Duration writeTimeout = defaults.writeTimeout();
     private Duration shutdownGrace = defaults.shutdownGrace();
     private boolean serveOnAcceptor = defaults.serveOnAcceptor();
+    private AcceptedSocketOptions acceptedSocketOptions = defaults.acceptedSocketOptions();
     private byte[] overCapacityResponse;
     private Consumer<? super Throwable> onFailure = failure -> { };
     private ThreadStarts threadStarts = ThreadStarts.DEFAULT;
@@ -206,6 +207,18 @@ public final class ServerBuilder {
     }
 
     /**
+     * See {@link ServerConfig#acceptedSocketOptions()}: SO_KEEPALIVE, TCP_NODELAY and buffer sizes for every
+     * accepted connection, set once on the listeners.
+     *
+     * @param value the options (null options keep the kernel's defaults)
+     * @return this builder
+     */
+    public ServerBuilder acceptedSocketOptions(AcceptedSocketOptions value) {
+        acceptedSocketOptions = value;
+        return this;
+    }
+
+    /**
      * Bytes written to a connection refused because {@code maxConnections} are being served, before it is
      * closed — e.g. an HTTP 503 (the HTTP server sets one). Written with one non-blocking write: a fresh
      * connection's send buffer takes a short response whole, but nothing waits for a client that does not read,
@@ -259,7 +272,7 @@ public final class ServerBuilder {
         }
         return new ServerConfig(new InetSocketAddress(host, port), acceptors, acceptMode, pollerSets, pollerMode,
                 backlog, deferAccept, maxConnections, firstByteTimeout, idleTimeout, readTimeout, writeTimeout,
-                shutdownGrace, serveOnAcceptor);
+                shutdownGrace, serveOnAcceptor, acceptedSocketOptions);
     }
 
     /**

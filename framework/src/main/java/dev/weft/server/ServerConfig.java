@@ -39,11 +39,14 @@ import java.time.Duration;
  *                         anything else (a lock, another service) or computes for long has the accept loop
  *                         taken from it by the server's watchdog within 100 ms (50 ms, checked every 50 ms):
  *                         its listener is never left unaccepted longer. Default true.
+ * @param acceptedSocketOptions socket options every accepted connection gets, set once on the listeners (no
+ *                         syscall per connection). Default {@link AcceptedSocketOptions#KERNEL_DEFAULTS}.
  */
 public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode acceptMode, int pollerSets,
                            PollerMode pollerMode, int backlog, boolean deferAccept, int maxConnections,
                            Duration firstByteTimeout, Duration idleTimeout, Duration readTimeout,
-                           Duration writeTimeout, Duration shutdownGrace, boolean serveOnAcceptor) {
+                           Duration writeTimeout, Duration shutdownGrace, boolean serveOnAcceptor,
+                           AcceptedSocketOptions acceptedSocketOptions) {
     /** The port a server listens on unless told otherwise. */
     public static final int DEFAULT_PORT = 8080;
 
@@ -67,6 +70,9 @@ public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode 
         if (pollerMode == null) {
             throw new IllegalArgumentException("pollerMode must not be null");
         }
+        if (acceptedSocketOptions == null) {
+            throw new IllegalArgumentException("acceptedSocketOptions must not be null");
+        }
         positive("backlog", backlog, 1 << 20);
         positive("maxConnections", maxConnections, 1 << 24);
         positive("firstByteTimeout", firstByteTimeout);
@@ -88,7 +94,7 @@ public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode 
         return new ServerConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), cores,
                 AcceptMode.REUSEPORT, cores, PollerMode.VIRTUAL, 1024, true, 10_000, Duration.ofSeconds(10),
                 Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                true);
+                true, AcceptedSocketOptions.KERNEL_DEFAULTS);
     }
 
     private static void positive(String name, int value, int max) {

@@ -1,9 +1,11 @@
 package dev.weft.helidon;
 
+import dev.weft.server.AcceptedSocketOptions;
 import dev.weft.server.Server;
 import dev.weft.server.ServerBuilder;
 import io.helidon.common.concurrency.limits.FixedLimit;
 import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
@@ -22,6 +24,10 @@ import java.util.function.Consumer;
  * maxTcpConnections            maxConnections (Helidon's -1, unlimited, keeps weft's cap, 10,000)
  * idleConnectionTimeout        idleTimeout (a read waiting between requests; no sweep period)
  * shutdownGracePeriod          shutdownGrace
+ * connectionOptions            acceptedSocketOptions: SO_KEEPALIVE, TCP_NODELAY, SO_RCVBUF, SO_SNDBUF, set once on
+ *                              the listeners and inherited by every connection (stock Helidon sets them on each
+ *                              accepted socket: three setsockopt per connection); its timeouts are not used
+ *                              (weft's idle and read timeouts apply)
  * maxConcurrentRequests,       the Limit handed to Helidon's connection loop, as stock Helidon does
  *   concurrencyLimit
  * protocols: Http1Config       Helidon's HTTP/1.1 engine, with weft's listeners added (others: logged, ignored)
@@ -75,12 +81,19 @@ final class ConfigMapping {
                 .port(config.port())
                 .backlog(config.backlog())
                 .idleTimeout(config.idleConnectionTimeout())
-                .shutdownGrace(config.shutdownGracePeriod());
+                .shutdownGrace(config.shutdownGracePeriod())
+                .acceptedSocketOptions(acceptedSocketOptions(config.connectionOptions()));
         if (config.maxTcpConnections() > 0) {
             b.maxConnections(config.maxTcpConnections());
         }
         weft.accept(b);
         return b;
+    }
+
+    /** Helidon's options for accepted sockets, as weft sets them on its listeners. */
+    static AcceptedSocketOptions acceptedSocketOptions(SocketOptions options) {
+        return new AcceptedSocketOptions(options.socketKeepAlive(), options.tcpNoDelay(),
+                options.socketReceiveBufferSize().orElse(null), options.socketSendBufferSize().orElse(null));
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.weft.http.Wire;
 import dev.weft.poller.NoFdLeaks;
 import dev.weft.poller.Poller;
 import dev.weft.poller.PollerStats;
+import dev.weft.server.AcceptedSocketOptions;
 import dev.weft.server.Server;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.HttpPrologue;
@@ -60,6 +61,25 @@ class WeftWebServerTest {
         assertEquals(20, tcp.stats().accepted());
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             assertFalse(t.getName().startsWith("weft-") && t.isAlive(), "left running: " + t);
+        }
+    }
+
+    @Test
+    void connectionOptionsBecomeTheListenersAcceptedSocketOptions() {
+        WeftWebServer stockDefaults = WeftWebServer.builder().host("127.0.0.1").port(0).shutdownHook(false).build();
+        WeftWebServer tuned = WeftWebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
+                .connectionOptions(o -> o.tcpNoDelay(true).socketKeepAlive(false).socketReceiveBufferSize(65_536))
+                .build();
+        try {
+            stockDefaults.start();
+            tuned.start();
+            assertEquals(new AcceptedSocketOptions(true, false, null, null),
+                    stockDefaults.tcp().config().acceptedSocketOptions(), "Helidon's defaults: keep-alive on, Nagle on");
+            assertEquals(new AcceptedSocketOptions(false, true, 65_536, null),
+                    tuned.tcp().config().acceptedSocketOptions());
+        } finally {
+            stockDefaults.stop();
+            tuned.stop();
         }
     }
 
