@@ -88,6 +88,7 @@ final class Http1Connection {
             if (body != null) {
                 body.releaseBudget();
             }
+            in.discard(); // the connection is done: its read buffer goes back to the pool, whatever it held
         }
     }
 

@@ -71,6 +71,12 @@ final class InputBuffer {
         end = 0;
     }
 
+    /** Drops whatever is buffered and gives the array back: the connection has ended. */
+    void discard() {
+        start = end;
+        release();
+    }
+
     boolean full() {
         return start == 0 && end == buf.length && buf.length >= maxBytes;
     }

@@ -282,4 +282,21 @@ class HttpWireTest {
             assertEquals(List.of(408), Wire.statuses(slow.readToEnd()));
         }
     }
+
+    /** Property: a connection that ends gives its read buffer back to the pool (none allocated per connection). */
+    @Test
+    void aClosedConnectionGivesItsReadBufferBack() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            dev.weft.server.BufferPool.SHARED.release(new byte[dev.weft.server.BufferPool.BUFFER_BYTES]);
+        }
+        int before = dev.weft.server.BufferPool.SHARED.free();
+        for (int i = 0; i < 5; i++) {
+            try (Wire w = new Wire(server.address())) {
+                // the server closes after its response: when the client sees the end, serve() has returned
+                String all = w.send("GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").readToEnd();
+                assertEquals(List.of(200), Wire.statuses(all));
+            }
+        }
+        assertEquals(before, dev.weft.server.BufferPool.SHARED.free());
+    }
 }
