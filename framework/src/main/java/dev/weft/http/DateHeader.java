@@ -14,6 +14,9 @@ final class DateHeader {
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.ROOT)
                     .withZone(ZoneOffset.UTC);
 
+    /** The line's length: IMF-fixdate is fixed-width ("Date: Sun, 06 Nov 1994 08:49:37 GMT" CRLF). */
+    static final int LINE_BYTES = 37;
+
     private record Cached(long second, byte[] line) {}
 
     private static volatile Cached cached = new Cached(-1, new byte[0]);
@@ -27,6 +30,7 @@ final class DateHeader {
             String line = "Date: " + IMF_FIXDATE.format(Instant.ofEpochSecond(now)) + "\r\n";
             c = new Cached(now, line.getBytes(StandardCharsets.US_ASCII));
             cached = c;
+            assert c.line.length == LINE_BYTES : line;
         }
         return c.line;
     }

@@ -107,7 +107,7 @@ final class HeadParser {
     }
 
     private Headers parseFields(byte[] f) throws HttpException {
-        Headers headers = new Headers(f);
+        Headers headers = new Headers(f, count(f, (byte) '\n')); // one LF per field line (a bare LF was refused)
         int pos = 0;
         while (pos < f.length) {
             int lineEnd = indexOf(f, pos, f.length, (byte) '\r');
@@ -145,6 +145,16 @@ final class HeadParser {
             pos = lineEnd + 2;
         }
         return headers;
+    }
+
+    private static int count(byte[] buf, byte b) {
+        int n = 0;
+        for (byte x : buf) {
+            if (x == b) {
+                n++;
+            }
+        }
+        return n;
     }
 
     static int indexOf(byte[] buf, int from, int to, byte b) {

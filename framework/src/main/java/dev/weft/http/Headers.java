@@ -13,17 +13,21 @@ import java.util.List;
  * </pre>
  */
 public final class Headers {
+    private static final int[] NONE = new int[0];
+
     private final byte[] bytes;
-    private int[] spans = new int[32]; // per field: nameStart, nameEnd, valueStart, valueEnd
+    private int[] spans; // per field: nameStart, nameEnd, valueStart, valueEnd
     private int count;
 
-    Headers(byte[] bytes) {
+    /** Headers over {@code bytes}, with room for {@code expected} fields (it grows if more are added). */
+    Headers(byte[] bytes, int expected) {
         this.bytes = bytes;
+        this.spans = expected == 0 ? NONE : new int[expected * 4];
     }
 
     void add(int nameStart, int nameEnd, int valueStart, int valueEnd) {
         if ((count + 1) * 4 > spans.length) {
-            spans = java.util.Arrays.copyOf(spans, spans.length * 2);
+            spans = java.util.Arrays.copyOf(spans, Math.max(16, spans.length * 2));
         }
         int i = count * 4;
         spans[i] = nameStart;

@@ -15,6 +15,7 @@ final class InputBuffer {
 
     private final Connection connection;
     private final int maxBytes;
+    private BufferPool.Buffer pooled; // the pooled buffer buf is, or null (none held, or buf grew past it)
     byte[] buf = NONE;
     int start;
     int end;
@@ -34,7 +35,8 @@ final class InputBuffer {
      */
     boolean fill(long timeoutNanos) throws IOException {
         if (buf == NONE) {
-            buf = BufferPool.SHARED.acquire();
+            pooled = BufferPool.SHARED.acquire();
+            buf = pooled.array();
         }
         if (start > 0 && start == end) {
             start = 0;
@@ -50,9 +52,11 @@ final class InputBuffer {
                     throw new IllegalStateException("input buffer full at " + maxBytes + " bytes");
                 }
                 buf = java.util.Arrays.copyOf(buf, Math.min(maxBytes, buf.length * 2));
+                giveBack();
             }
         }
-        int n = connection.read(buf, end, buf.length - end, timeoutNanos);
+        int n = pooled != null ? connection.read(pooled.segment(end, buf.length - end), timeoutNanos)
+                : connection.read(buf, end, buf.length - end, timeoutNanos);
         if (n < 0) {
             return false;
         }
@@ -63,12 +67,17 @@ final class InputBuffer {
     /** Gives the array back to the pool; only when nothing is buffered. */
     void release() {
         assert start == end : "release with " + available() + " bytes buffered";
-        if (buf != NONE) {
-            BufferPool.SHARED.release(buf);
-            buf = NONE;
-        }
+        giveBack();
+        buf = NONE;
         start = 0;
         end = 0;
+    }
+
+    private void giveBack() {
+        if (pooled != null) {
+            BufferPool.SHARED.release(pooled);
+            pooled = null;
+        }
     }
 
     /** Drops whatever is buffered and gives the array back: the connection has ended. */

@@ -1,12 +1,13 @@
 package dev.weft.http;
 
+import dev.weft.server.BufferPool;
 import dev.weft.server.Connection;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /**
  * The response to one request: status and fields, then either a whole body ({@link #send}) or a streamed one
@@ -32,8 +33,8 @@ public final class Response {
     private final boolean head;         // a HEAD request: fields only
     private final int minorVersion;
     private final JsonCodec json;       // the user's JSON library, or null
-    private final BooleanSupplier inputIntact; // asked once, as the head goes out: can the connection read
-                                               // another request after this exchange?
+    private final RequestBody requestBody; // asked once, as the head goes out: can the connection read another
+    private final long drainBudget;        // request after this exchange (its body drained within this budget)?
     private boolean keepAlive;
     private int status = 200;
     private final List<String> fields = new ArrayList<>(4); // name, value, name, value...
@@ -49,10 +50,11 @@ public final class Response {
     private IOException wireFailure;    // a write to the connection failed: the connection is done
 
     Response(Connection connection, boolean head, int minorVersion, boolean keepAlive, JsonCodec json,
-             BooleanSupplier inputIntact) {
+             RequestBody requestBody, long drainBudget) {
         this.connection = connection;
         this.json = json;
-        this.inputIntact = inputIntact;
+        this.requestBody = requestBody;
+        this.drainBudget = drainBudget;
         this.head = head;
         this.minorVersion = minorVersion;
         this.keepAlive = keepAlive;
@@ -165,15 +167,27 @@ public final class Response {
         checkNotStarted();
         started = true;
         boolean withBody = !head && status != 204 && status != 304;
-        if (withBody && body.length <= COALESCE_BYTES) {
-            byte[] all = head(body.length, false, body.length); // the head, with room for the body after it
-            System.arraycopy(body, 0, all, all.length - body.length, body.length);
-            write(all, 0, all.length); // one write, one syscall
+        decideKeepAlive();
+        long contentLength = status != 204 && status != 304 ? body.length : -1;
+        int headLength = ResponseHead.length(minorVersion, status, fields, contentLength, false, keepAlive);
+        int bodyLength = withBody ? body.length : 0;
+        if (headLength + bodyLength <= BufferPool.BUFFER_BYTES) {
+            // The usual small response: head and body in a pooled buffer, one write, nothing allocated.
+            BufferPool.Buffer out = BufferPool.SHARED.acquire();
+            try {
+                ResponseHead.write(minorVersion, status, fields, contentLength, false, keepAlive, out.array());
+                System.arraycopy(body, 0, out.array(), headLength, bodyLength);
+                write(out.segment(0, headLength + bodyLength));
+            } finally {
+                BufferPool.SHARED.release(out);
+            }
         } else {
-            byte[] headBytes = head(body.length, false, 0);
-            write(headBytes, 0, headBytes.length);
-            if (withBody) {
-                write(body, 0, body.length);
+            int room = bodyLength <= COALESCE_BYTES ? bodyLength : 0; // a body up to 16 KiB goes in the same write
+            byte[] all = ResponseHead.encode(minorVersion, status, fields, contentLength, false, keepAlive, room);
+            System.arraycopy(body, 0, all, headLength, room);
+            write(all, 0, all.length);
+            if (room < bodyLength) {
+                write(body, 0, bodyLength);
             }
         }
         complete = true;
@@ -264,17 +278,22 @@ public final class Response {
     }
 
     private void write(byte[] b, int off, int len) throws IOException {
+        MemorySegment whole = MemorySegment.ofArray(b);
+        write(off == 0 && len == b.length ? whole : whole.asSlice(off, len));
+    }
+
+    private void write(MemorySegment bytes) throws IOException {
         if (wireFailure != null) {
             throw wireFailure; // the connection broke: nothing more can be sent on it
         }
         onWire = true;
         try {
-            connection.write(b, off, len);
+            connection.write(bytes);
         } catch (IOException e) {
             wireFailure = e;
             throw e;
         }
-        bytesOut += len;
+        bytesOut += bytes.byteSize();
     }
 
     /** Fields set so far are the filters': an error response keeps them (called as each stage begins). */
@@ -328,15 +347,20 @@ public final class Response {
 
     /** The head (followed by {@code room} bytes for the caller), deciding Connection: close as it goes out. */
     private byte[] head(long contentLength, boolean chunked, int room) {
-        if (keepAlive && !inputIntact.getAsBoolean()) {
+        decideKeepAlive();
+        boolean length = contentLength >= 0 && status != 204 && status != 304;
+        return ResponseHead.encode(minorVersion, status, fields, length ? contentLength : -1, chunked, keepAlive,
+                room);
+    }
+
+    /** Whether the connection stays open after this response, decided as its head goes out. */
+    private void decideKeepAlive() {
+        if (keepAlive && !requestBody.finalResponseStarted(drainBudget)) {
             keepAlive = false; // the request body will not be read to its end: this exchange ends the connection
         }
         if (keepAlive && connection.isDraining()) {
             keepAlive = false; // the server is closing: this exchange is the connection's last
         }
-        boolean length = contentLength >= 0 && status != 204 && status != 304;
-        return ResponseHead.encode(minorVersion, status, fields, length ? contentLength : -1, chunked, keepAlive,
-                room);
     }
 
     private void checkNotStarted() {

@@ -35,10 +35,16 @@ final class ResponseHead {
      */
     static byte[] encode(int minorVersion, int status, List<String> fields, long contentLength, boolean chunked,
                          boolean keepAlive, int room) {
-        byte[] statusLine = statusLine(minorVersion, status);
-        byte[] date = DateHeader.line();
-        byte[] connection = !keepAlive ? CLOSE : minorVersion == 0 ? KEEP_ALIVE : null;
-        int length = statusLine.length + date.length + CRLF.length;
+        int length = length(minorVersion, status, fields, contentLength, chunked, keepAlive);
+        byte[] out = new byte[length + room];
+        write(minorVersion, status, fields, contentLength, chunked, keepAlive, out);
+        return out;
+    }
+
+    /** The length of the head {@link #write} writes with the same arguments. */
+    static int length(int minorVersion, int status, List<String> fields, long contentLength, boolean chunked,
+                      boolean keepAlive) {
+        int length = statusLine(minorVersion, status).length + DateHeader.LINE_BYTES + CRLF.length;
         for (int i = 0; i < fields.size(); i += 2) {
             length += fields.get(i).length() + 2 + fields.get(i + 1).length() + 2;
         }
@@ -47,11 +53,18 @@ final class ResponseHead {
         } else if (contentLength >= 0) {
             length += CONTENT_LENGTH.length + digits(contentLength) + 2;
         }
-        if (connection != null) {
-            length += connection.length;
-        }
-        byte[] out = new byte[length + room];
-        int at = put(statusLine, out, 0);
+        byte[] connection = connectionField(minorVersion, keepAlive);
+        return connection == null ? length : length + connection.length;
+    }
+
+    /**
+     * Writes the head at the start of {@code out}, which has room for {@link #length} bytes at least.
+     *
+     * @return the head's length
+     */
+    static int write(int minorVersion, int status, List<String> fields, long contentLength, boolean chunked,
+                     boolean keepAlive, byte[] out) {
+        int at = put(statusLine(minorVersion, status), out, 0);
         for (int i = 0; i < fields.size(); i += 2) {
             at = put(fields.get(i), out, at);
             out[at++] = ':';
@@ -66,13 +79,16 @@ final class ResponseHead {
             at = putDecimal(contentLength, out, at);
             at = put(CRLF, out, at);
         }
+        byte[] connection = connectionField(minorVersion, keepAlive);
         if (connection != null) {
             at = put(connection, out, at);
         }
-        at = put(date, out, at);
-        at = put(CRLF, out, at);
-        assert at == length : "head length " + at + " != " + length;
-        return out;
+        at = put(DateHeader.line(), out, at);
+        return put(CRLF, out, at);
+    }
+
+    private static byte[] connectionField(int minorVersion, boolean keepAlive) {
+        return !keepAlive ? CLOSE : minorVersion == 0 ? KEEP_ALIVE : null;
     }
 
     private static byte[] statusLine(int minorVersion, int status) {

@@ -44,7 +44,12 @@ final class Router {
     }
 
     void handle(Request request, Response response) throws Exception {
-        chain(filters, 0, request, response, () -> dispatch(request, response));
+        if (filters.isEmpty()) {
+            response.keepFieldsSetSoFar();
+            dispatch(request, response); // no chain to build: no lambda per request
+        } else {
+            chain(filters, 0, request, response, () -> dispatch(request, response));
+        }
     }
 
     private static void chain(List<Filter> filters, int index, Request request, Response response,
@@ -95,7 +100,12 @@ final class Router {
         if (chosen != null) {
             Route r = chosen.route();
             request.route(r.pattern().toString(), chosenParams);
-            chain(chosen.filters(), 0, request, response, () -> r.handler().handle(request, response));
+            if (chosen.filters().isEmpty()) {
+                response.keepFieldsSetSoFar();
+                r.handler().handle(request, response);
+            } else {
+                chain(chosen.filters(), 0, request, response, () -> r.handler().handle(request, response));
+            }
         } else if (allowed == null) {
             errors.send(response, 404, "no route for " + request.path());
         } else {

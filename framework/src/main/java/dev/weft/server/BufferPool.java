@@ -1,16 +1,20 @@
 package dev.weft.server;
 
+import java.lang.foreign.MemorySegment;
+
 /**
- * Read buffers of {@value #BUFFER_BYTES} bytes for connections between exchanges: a connection waiting for its
- * next request gives its buffer back and waits without one ({@link Connection#awaitReadable()}), so 10,000 idle
- * connections hold no read buffers, and takes one again when input arrives. Used by the HTTP server and the
- * Helidon embedding; a handler of the TCP server may use it the same way. At most {@value #MAX_FREE} free
- * buffers are kept (1 MiB); beyond that a returned buffer is left to the GC, and an empty pool allocates.
+ * Buffers of {@value #BUFFER_BYTES} bytes held for one read or one exchange at a time: a connection waiting for
+ * its next request gives its buffer back and waits without one ({@link Connection#awaitReadable()}), so 10,000
+ * idle connections hold no buffers, and takes one again when input arrives. Each buffer carries a memory segment
+ * over its array, made once: a read or write through it ({@link Connection#read(MemorySegment, long)}) makes no
+ * segment per syscall. Used by the HTTP server and the Helidon embedding; a handler of the TCP server may use it
+ * the same way. At most {@value #MAX_FREE} free buffers are kept (1 MiB); beyond that a returned buffer is left
+ * to the GC, and an empty pool allocates.
  *
  * <pre>
  * Locking: this object's monitor guards free and size; held for a push or a pop only (uncontended it costs a
  * CAS; a virtual thread does not pin its carrier on it since JDK 24). A buffer is owned by exactly one
- * connection between acquire and release.
+ * user between acquire and release.
  * </pre>
  */
 public final class BufferPool {
@@ -21,30 +25,56 @@ public final class BufferPool {
     /** The pool every weft server in this JVM shares. */
     public static final BufferPool SHARED = new BufferPool();
 
-    private final byte[][] free = new byte[MAX_FREE][]; // guarded by this
+    /** A pooled array and the segment over all of it. */
+    public static final class Buffer {
+        private final byte[] array = new byte[BUFFER_BYTES];
+        private final MemorySegment segment = MemorySegment.ofArray(array);
+
+        private Buffer() {
+        }
+
+        /** {@return the array ({@link #BUFFER_BYTES} bytes; its content is garbage when acquired)} */
+        public byte[] array() {
+            return array;
+        }
+
+        /**
+         * The segment over {@code array()[offset, offset+length)}: the whole one is made once, a part is one slice.
+         *
+         * @param offset where it starts
+         * @param length how many bytes
+         * @return the segment
+         */
+        public MemorySegment segment(int offset, int length) {
+            return offset == 0 && length == BUFFER_BYTES ? segment : segment.asSlice(offset, length);
+        }
+    }
+
+    private final Buffer[] free = new Buffer[MAX_FREE]; // guarded by this
     private int size;                                   // guarded by this
 
     /** A pool of its own (servers share {@link #SHARED}). */
     public BufferPool() {
     }
 
-    /** A free buffer of {@link #BUFFER_BYTES} bytes (its content is garbage). */
-    public byte[] acquire() {
+    /** {@return a free buffer, owned by the caller until it gives it back} */
+    public Buffer acquire() {
         synchronized (this) {
             if (size > 0) {
-                byte[] b = free[--size];
+                Buffer b = free[--size];
                 free[size] = null;
                 return b;
             }
         }
-        return new byte[BUFFER_BYTES];
+        return new Buffer();
     }
 
-    /** Gives a buffer back; the caller must not touch it afterwards. Buffers of another size are dropped. */
-    public void release(byte[] b) {
-        if (b.length != BUFFER_BYTES) {
-            return;
-        }
+    /**
+     * Gives a buffer back; the caller must not touch it afterwards.
+     *
+     * @param b a buffer from {@link #acquire()} (of any pool)
+     */
+    public void release(Buffer b) {
         synchronized (this) {
             if (size < MAX_FREE) {
                 free[size++] = b;

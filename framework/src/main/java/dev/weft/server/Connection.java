@@ -102,7 +102,35 @@ public final class Connection implements AutoCloseable {
         if (length == 0) {
             return 0;
         }
-        return read(segment(dst, offset, length), firstByteCapped(timeoutNanos));
+        return readSegment(segment(dst, offset, length), firstByteCapped(timeoutNanos));
+    }
+
+    /**
+     * Like {@link #read(byte[], int, int)}, into a segment (heap or native): with one made once per buffer
+     * ({@link BufferPool.Buffer#segment}), a read allocates nothing.
+     *
+     * @param dst where to put the bytes (at most its size)
+     * @return the count, or -1 at end of stream
+     * @throws IOException as {@link #read(byte[], int, int)}
+     */
+    public int read(MemorySegment dst) throws IOException {
+        return dst.byteSize() == 0 ? 0 : readSegment(dst, readTimeoutNanos());
+    }
+
+    /**
+     * Like {@link #read(byte[], int, int, long)}, into a segment (heap or native): with one made once per buffer
+     * ({@link BufferPool.Buffer#segment}), a read allocates nothing.
+     *
+     * @param dst          where to put the bytes (at most its size)
+     * @param timeoutNanos the longest wait, in nanoseconds (&gt; 0)
+     * @return the count, or -1 at end of stream
+     * @throws IOException as {@link #read(byte[], int, int)}
+     */
+    public int read(MemorySegment dst, long timeoutNanos) throws IOException {
+        if (dst.byteSize() == 0) {
+            return 0;
+        }
+        return readSegment(dst, firstByteCapped(timeoutNanos));
     }
 
     /**
@@ -116,14 +144,14 @@ public final class Connection implements AutoCloseable {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        int n = read(MemorySegment.ofBuffer(dst), readTimeoutNanos());
+        int n = readSegment(MemorySegment.ofBuffer(dst), readTimeoutNanos());
         if (n > 0) {
             dst.position(dst.position() + n);
         }
         return n;
     }
 
-    private int read(MemorySegment dst, long timeoutNanos) throws IOException {
+    private int readSegment(MemorySegment dst, long timeoutNanos) throws IOException {
         long n;
         if (beforeFirstBlock == null) {
             n = BlockingIo.read(item, dst, timeoutNanos, idleMustEnd);
@@ -204,6 +232,17 @@ public final class Connection implements AutoCloseable {
     }
 
     /**
+     * Writes all of {@code src} (heap or native), parking while the peer's window is full: with a segment made
+     * once per buffer ({@link BufferPool.Buffer#segment}), a write allocates nothing.
+     *
+     * @param src the bytes
+     * @throws IOException as {@link #write(byte[], int, int)}
+     */
+    public void write(MemorySegment src) throws IOException {
+        write(src, true);
+    }
+
+    /**
      * Writes all of the buffer's remaining bytes (heap or direct), advancing its position.
      *
      * @param src the bytes
@@ -225,7 +264,7 @@ public final class Connection implements AutoCloseable {
         MemorySegment rest = src;
         if (beforeFirstBlock != null) {
             long n = BlockingIo.tryWrite(item, src);
-            rest = src.asSlice(Math.max(0, n));
+            rest = n == src.byteSize() ? MemorySegment.NULL : src.asSlice(Math.max(0, n));
             if (rest.byteSize() > 0) {
                 handOff();
             }

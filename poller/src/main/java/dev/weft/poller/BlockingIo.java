@@ -139,7 +139,7 @@ public final class BlockingIo {
             file.pinOrThrow();
             int fd;
             try {
-                fd = Sockets.accept(file.fd());
+                fd = Sockets.accept(file.fd(), item.readErrno); // accepting is the item's one reader
             } finally {
                 file.unpin();
             }

@@ -74,8 +74,9 @@ public final class Item {
     final PollSet set;
     final PollFile file;
     final long token;
-    // errno capture for this registration's reads and writes, reused by every call (no allocation per syscall).
-    // One reader and one writer at a time per registration (the contract above), so one segment each.
+    // errno capture for this registration's reads (accepts included) and writes, reused by every call (no
+    // allocation per syscall). One reader and one writer at a time per registration (the contract above), so one
+    // segment each.
     final MemorySegment readErrno = Errno.capture();
     final MemorySegment writeErrno = Errno.capture();
 

@@ -71,6 +71,9 @@ final class PollSet {
     private final int wakeFd;
     private final Arena arena;
     private final MemorySegment events;
+    private final MemorySegment addEvent;         // the ADD's struct epoll_event; used under lock
+    private final MemorySegment addErrno;         // the ADD's errno capture; used under lock
+    private final MemorySegment pollErrno;        // used only by the poller thread
     private final int maxEvents;
 
     final ReentrantLock lock = new ReentrantLock();
@@ -100,6 +103,9 @@ final class PollSet {
         this.arena = arena;
         this.maxEvents = maxEvents;
         this.events = arena.allocate(EPoll.EVENT, maxEvents);
+        this.addEvent = arena.allocate(EPoll.EVENT);
+        this.addErrno = arena.allocate(EPoll.captureLayout());
+        this.pollErrno = arena.allocate(EPoll.captureLayout());
     }
 
     /** Creates a set without failure injection (tests of bare sets). */
@@ -211,7 +217,8 @@ final class PollSet {
                 try {
                     Item item = new Item(this, file, token);
                     tokens.publish(item); // before the ADD: its first event must find it
-                    int r = EPoll.ctlRaw(epfd, EPoll.EPOLL_CTL_ADD, file.fd(), Item.REGISTERED_EVENTS, token);
+                    int r = EPoll.ctlRaw(epfd, EPoll.EPOLL_CTL_ADD, file.fd(), Item.REGISTERED_EVENTS, token, addEvent,
+                            addErrno);
                     if (r < 0) {
                         throw registrationFailure(file, -r);
                     }
@@ -391,10 +398,9 @@ final class PollSet {
     /** Platform poller: blocks in epoll_wait until events arrive or the set closes. */
     void pollBlocking() throws ErrnoException {
         assert !Thread.currentThread().isVirtual();
-        MemorySegment errno = arena.allocate(EPoll.captureLayout());
         while (!closing) {
             try {
-                int n = EPoll.await(epfd, events, maxEvents, -1, errno);
+                int n = EPoll.await(epfd, events, maxEvents, -1, pollErrno);
                 faults.at(Faults.Step.POLL, index);
                 dispatch(n);
                 critical.succeeded();
@@ -421,7 +427,7 @@ final class PollSet {
                 } else {
                     Thread.yield();
                 }
-                n = EPoll.pollNow(epfd, events, maxEvents);
+                n = EPoll.pollNow(epfd, events, maxEvents, pollErrno);
                 faults.at(Faults.Step.POLL, index);
                 dispatch(n);
                 critical.succeeded();

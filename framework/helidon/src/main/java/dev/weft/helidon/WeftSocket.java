@@ -7,6 +7,7 @@ import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -55,11 +56,12 @@ final class WeftSocket implements HelidonSocket {
      * before it throws {@link UncheckedIOException} with a {@link java.net.SocketTimeoutException}.
      */
     byte[] read(long timeoutNanos) {
-        byte[] buffer = BufferPool.SHARED.acquire(); // held for this read only: an idle connection holds none
+        // held for this read only: an idle connection holds none
+        BufferPool.Buffer buffer = BufferPool.SHARED.acquire();
         try {
-            int n = timeoutNanos == 0 ? connection.read(buffer, 0, buffer.length)
-                    : connection.read(buffer, 0, buffer.length, timeoutNanos);
-            return n < 0 ? null : Arrays.copyOf(buffer, n);
+            MemorySegment all = buffer.segment(0, BufferPool.BUFFER_BYTES);
+            int n = timeoutNanos == 0 ? connection.read(all) : connection.read(all, timeoutNanos);
+            return n < 0 ? null : Arrays.copyOf(buffer.array(), n);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -76,18 +78,19 @@ final class WeftSocket implements HelidonSocket {
     @Override
     public void write(BufferData buffer) {
         writeLock.lock();
-        byte[] pooled = null;
+        BufferPool.Buffer pooled = null;
         try {
             for (int n; (n = buffer.available()) > 0; ) {
-                byte[] out;
                 if (n <= BufferPool.BUFFER_BYTES) {
-                    out = pooled != null ? pooled : (pooled = BufferPool.SHARED.acquire());
+                    pooled = pooled != null ? pooled : BufferPool.SHARED.acquire();
+                    buffer.read(pooled.array(), 0, n);
+                    connection.write(pooled.segment(0, n));
                 } else {
                     n = Math.min(n, MAX_WRITE_BYTES);
-                    out = new byte[n];
+                    byte[] out = new byte[n];
+                    buffer.read(out, 0, n);
+                    connection.write(out, 0, n);
                 }
-                buffer.read(out, 0, n);
-                connection.write(out, 0, n);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

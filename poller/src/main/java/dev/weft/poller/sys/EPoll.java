@@ -89,10 +89,17 @@ public final class EPoll {
      */
     public static int ctlRaw(int epfd, int op, int fd, int events, long data) {
         // A heap segment is fine for a critical downcall: no malloc per call. long[2] covers both layouts.
-        MemorySegment event = MemorySegment.ofArray(new long[2]);
+        return ctlRaw(epfd, op, fd, events, data, MemorySegment.ofArray(new long[2]), Errno.capture());
+    }
+
+    /**
+     * Like {@link #ctlRaw(int, int, int, int, long)}, with the caller's reused {@code event} (of {@link #EVENT}'s
+     * size, heap or native) and errno capture: no allocation per call. One call at a time per pair of segments.
+     */
+    public static int ctlRaw(int epfd, int op, int fd, int events, long data, MemorySegment event,
+                             MemorySegment errno) {
         event.set(JAVA_INT_UNALIGNED, EVENTS_OFFSET, events);
         event.set(JAVA_LONG_UNALIGNED, DATA_OFFSET, data);
-        MemorySegment errno = Errno.capture();
         int r;
         try {
             r = (int) CTL.invokeExact(errno, epfd, op, fd, event);
@@ -108,7 +115,12 @@ public final class EPoll {
 
     /** epoll_wait(epfd, events, maxEvents, 0): returns at once with the number of ready events. */
     public static int pollNow(int epfd, MemorySegment events, int maxEvents) throws ErrnoException {
-        MemorySegment errno = Errno.capture();
+        return pollNow(epfd, events, maxEvents, Errno.capture());
+    }
+
+    /** Like {@link #pollNow(int, MemorySegment, int)}, capturing errno into the caller's reused {@code errno}. */
+    public static int pollNow(int epfd, MemorySegment events, int maxEvents, MemorySegment errno)
+            throws ErrnoException {
         int r;
         try {
             r = (int) WAIT_NOW.invokeExact(errno, epfd, events, maxEvents, 0);

@@ -138,7 +138,11 @@ public final class Sockets {
      * address is not copied out; {@link #peerAddress} reads it when someone asks.
      */
     public static int accept(int fd) throws ErrnoException {
-        MemorySegment errno = Errno.capture();
+        return accept(fd, Errno.capture());
+    }
+
+    /** Like {@link #accept(int)}, capturing errno into the caller's reused {@code errno}. */
+    public static int accept(int fd, MemorySegment errno) throws ErrnoException {
         int r;
         try {
             r = (int) ACCEPT4.invokeExact(errno, fd, MemorySegment.NULL, MemorySegment.NULL,
