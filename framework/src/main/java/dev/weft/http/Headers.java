@@ -109,10 +109,38 @@ public final class Headers {
     /** True when some value of {@code name}, as a comma-separated list, holds {@code token} (any case). */
     boolean hasToken(String name, String token) {
         for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-            for (String element : value(i).split(",")) {
-                if (element.trim().equalsIgnoreCase(token)) {
+            int end = spans[i * 4 + 3];
+            for (int from = spans[i * 4 + 2]; from <= end; ) { // each element, read in place: no String
+                int comma = from;
+                while (comma < end && bytes[comma] != ',') {
+                    comma++;
+                }
+                int a = from;
+                int b = comma;
+                while (a < b && isOws(bytes[a])) {
+                    a++;
+                }
+                while (b > a && isOws(bytes[b - 1])) {
+                    b--;
+                }
+                if (b - a == token.length() && equalsIgnoreCase(a, token)) {
                     return true;
                 }
+                from = comma + 1;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isOws(byte b) {
+        return b == ' ' || b == '\t';
+    }
+
+    /** True when the value of field line {@code index} holds any of {@code chars}. */
+    boolean valueHasAny(int index, String chars) {
+        for (int i = spans[index * 4 + 2]; i < spans[index * 4 + 3]; i++) {
+            if (chars.indexOf(bytes[i] & 0xFF) >= 0) {
+                return true;
             }
         }
         return false;

@@ -24,10 +24,7 @@ final class RequestBody extends InputStream {
 
     private final InputBuffer in;
     private final Connection connection;
-    private final long timeoutNanos;
-    private final long minBytesPerSecond;   // 0: no rate rule
-    private final long graceNanos;
-    private final long maxBodyBytes;
+    private final HttpLimits limits;        // body timeout, minimum rate (0: none) and its grace, size cap
     private final BodyBudget budget;
     private long remaining;                 // Content-Length framing: bytes left
     private final ChunkedDecoder chunked;   // chunked framing, else null
@@ -43,10 +40,7 @@ final class RequestBody extends InputStream {
                 boolean expectContinue) {
         this.in = in;
         this.connection = connection;
-        this.timeoutNanos = limits.bodyTimeout().toNanos();
-        this.minBytesPerSecond = limits.minBodyBytesPerSecond();
-        this.graceNanos = limits.bodyRateGrace().toNanos();
-        this.maxBodyBytes = limits.maxBodyBytes();
+        this.limits = limits;
         this.budget = budget;
         this.remaining = framing.chunked() ? 0 : framing.length();
         this.chunked = framing.chunked() ? new ChunkedDecoder(limits.maxBodyBytes(), limits.maxHeaderBytes()) : null;
@@ -92,7 +86,7 @@ final class RequestBody extends InputStream {
      * @throws HttpStatusException 503 when the budget cannot cover the body (the connection then ends)
      */
     byte[] readAll() throws IOException {
-        long limit = chunked == null ? remaining : maxBodyBytes;
+        long limit = chunked == null ? remaining : limits.maxBodyBytes();
         byte[] buf = new byte[(int) Math.min(limit, 8192)];
         int n = 0;
         for (;;) {
@@ -175,6 +169,7 @@ final class RequestBody extends InputStream {
     /** Waits for more body bytes: at most the body timeout, and no longer than the minimum rate allows. */
     private void fill() throws IOException {
         long rateWait = rateAllowanceNanos();
+        long timeoutNanos = limits.bodyTimeout().toNanos();
         long timeout = Math.min(timeoutNanos, rateWait);
         if (timeout <= 0) {
             throw slow();
@@ -194,7 +189,8 @@ final class RequestBody extends InputStream {
     }
 
     private long rateAllowanceNanos() {
-        return allowanceNanos(wireBytes, waitedNanos, minBytesPerSecond, graceNanos);
+        return allowanceNanos(wireBytes, waitedNanos, limits.minBodyBytesPerSecond(),
+                limits.bodyRateGrace().toNanos());
     }
 
     /**
@@ -212,8 +208,8 @@ final class RequestBody extends InputStream {
     }
 
     private SlowBodyException slow() {
-        return new SlowBodyException("request body slower than " + minBytesPerSecond + " bytes/s after a grace of "
-                + graceNanos / 1_000_000 + " ms (" + wireBytes + " bytes in " + waitedNanos / 1_000_000 + " ms)");
+        return new SlowBodyException("request body slower than " + limits.minBodyBytesPerSecond()
+                + " bytes/s after a grace of " + limits.bodyRateGrace().toMillis() + " ms (" + wireBytes + " bytes in " + waitedNanos / 1_000_000 + " ms)");
     }
 
     private void sendContinue() throws IOException {

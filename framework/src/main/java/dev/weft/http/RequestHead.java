@@ -9,11 +9,22 @@ package dev.weft.http;
  * @param query        the query, without '?', or null
  * @param minorVersion 0 for HTTP/1.0, 1 for HTTP/1.1 (and any later 1.x, treated as 1.1: RFC 9110 §6.2)
  * @param version      the HTTP-version as received, e.g. "HTTP/1.1"
- * @param authority    the Host: from an absolute-form target, else the Host field
+ * @param authority    the absolute-form target's authority; null: the Host field's (see {@link #authority()})
  * @param headers      the field lines
  */
 public record RequestHead(String method, String target, String path, String query, int minorVersion,
                           String version, String authority, Headers headers) {
+    /**
+     * The authority the request was sent to: the absolute-form target's, else the Host field's (made into a
+     * String only when asked for: most requests never ask).
+     *
+     * @return it, or null (an HTTP/1.0 request without Host)
+     */
+    @Override
+    public String authority() {
+        return authority != null ? authority : headers.get("host");
+    }
+
     /** {@return the request-line as received: method, request-target and version, separated by single spaces} */
     public String requestLine() {
         return method + ' ' + target + ' ' + version;

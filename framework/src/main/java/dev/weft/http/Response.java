@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The response to one request: status and fields, then either a whole body ({@link #send}) or a streamed one
@@ -28,6 +26,8 @@ import java.util.List;
  */
 public final class Response {
     private static final int COALESCE_BYTES = 16 * 1024;
+    private static final String[] TEXT_PLAIN = {"Content-Type", "text/plain; charset=UTF-8"};
+    private static final String[] JSON = {"Content-Type", "application/json"};
 
     private final Connection connection;
     private final boolean head;         // a HEAD request: fields only
@@ -37,7 +37,7 @@ public final class Response {
     private final long drainBudget;        // request after this exchange (its body drained within this budget)?
     private boolean keepAlive;
     private int status = 200;
-    private final List<String> fields = new ArrayList<>(4); // name, value, name, value...
+    private final ResponseFields fields = new ResponseFields();
     private int keptFields;             // fields set before the current handler began: an error keeps them
     private boolean started;            // send() or stream() called: status and fields frozen
     private byte[] pendingHead;         // stream(): the head, until the first chunk carries it
@@ -108,8 +108,7 @@ public final class Response {
                 || name.equalsIgnoreCase("date") || name.equalsIgnoreCase("connection")) {
             throw new IllegalArgumentException(name + " is set by the server");
         }
-        fields.add(name);
-        fields.add(value);
+        fields.add(name, value);
         return this;
     }
 
@@ -151,7 +150,7 @@ public final class Response {
      */
     public void send(String body) throws IOException {
         if (!started && !hasField("content-type")) {
-            contentType("text/plain; charset=UTF-8");
+            fields.addShared(TEXT_PLAIN); // no copy of the constant pair
         }
         send(body.getBytes(StandardCharsets.UTF_8));
     }
@@ -206,8 +205,8 @@ public final class Response {
             throw new IllegalStateException("no JsonCodec configured: HttpServer.builder().json(codec)");
         }
         byte[] body = json.write(value);
-        if (!hasField("content-type")) {
-            contentType("application/json");
+        if (!started && !hasField("content-type")) {
+            fields.addShared(JSON);
         }
         send(body);
     }
@@ -309,7 +308,7 @@ public final class Response {
         if (onWire) {
             throw new IllegalStateException("the response is on the wire");
         }
-        fields.subList(keptFields, fields.size()).clear();
+        fields.truncate(keptFields);
         started = false;
         stream = null;
         pendingHead = null;
@@ -337,12 +336,7 @@ public final class Response {
     }
 
     boolean hasField(String name) {
-        for (int i = 0; i < fields.size(); i += 2) {
-            if (fields.get(i).equalsIgnoreCase(name)) {
-                return true;
-            }
-        }
-        return false;
+        return fields.has(name);
     }
 
     /** The head (followed by {@code room} bytes for the caller), deciding Connection: close as it goes out. */

@@ -3,7 +3,6 @@ package dev.weft.http;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * Serialises a response head (RFC 9112 §4 status-line, §5 field lines) straight into the array that goes to the
@@ -33,7 +32,7 @@ final class ResponseHead {
      * @param chunked       add Transfer-Encoding: chunked (then contentLength is -1)
      * @param fields        name, value, name, value...
      */
-    static byte[] encode(int minorVersion, int status, List<String> fields, long contentLength, boolean chunked,
+    static byte[] encode(int minorVersion, int status, ResponseFields fields, long contentLength, boolean chunked,
                          boolean keepAlive, int room) {
         int length = length(minorVersion, status, fields, contentLength, chunked, keepAlive);
         byte[] out = new byte[length + room];
@@ -42,7 +41,7 @@ final class ResponseHead {
     }
 
     /** The length of the head {@link #write} writes with the same arguments. */
-    static int length(int minorVersion, int status, List<String> fields, long contentLength, boolean chunked,
+    static int length(int minorVersion, int status, ResponseFields fields, long contentLength, boolean chunked,
                       boolean keepAlive) {
         int length = statusLine(minorVersion, status).length + DateHeader.LINE_BYTES + CRLF.length;
         for (int i = 0; i < fields.size(); i += 2) {
@@ -62,7 +61,7 @@ final class ResponseHead {
      *
      * @return the head's length
      */
-    static int write(int minorVersion, int status, List<String> fields, long contentLength, boolean chunked,
+    static int write(int minorVersion, int status, ResponseFields fields, long contentLength, boolean chunked,
                      boolean keepAlive, byte[] out) {
         int at = put(statusLine(minorVersion, status), out, 0);
         for (int i = 0; i < fields.size(); i += 2) {

@@ -95,6 +95,24 @@ class HeadParserTest {
         assertEquals("example", head.authority());
     }
 
+    /** Property: a list-valued field holds a token when one element, OWS trimmed, equals it in any case. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "close                   | true",
+            "Keep-Alive, CLOSE       | true",
+            "keep-alive ,\tclose\t | true",
+            "upgrade,,close          | true",
+            "closed                  | false",
+            "keep-alive, clos        | false",
+            "'x, close-ish'          | false",
+    })
+    void aListFieldHoldsATokenWhenAnElementEqualsIt(String value, boolean holds) throws Exception {
+        byte[] raw = ("GET / HTTP/1.1\r\nHost: h\r\nConnection: " + value.replace("\\t", "\t")
+                + "\r\nConnection: x\r\n\r\n").getBytes();
+        RequestHead head = new HeadParser(HttpLimits.defaults()).feed(raw, 0, raw.length);
+        assertEquals(holds, head.headers().hasToken("connection", "close"));
+    }
+
     private static String unescape(String s) {
         return s.replace("\\r", "\r").replace("\\n", "\n").replace("\\u0000", "\u0000").replace("\\u0001", "\u0001");
     }
