@@ -44,6 +44,7 @@ final class Http1Connection {
     private int headBytes;        // bytes the head took
     private boolean observed;     // reported to the observer
     private boolean servedOne;    // an exchange has ended on this connection (the next waits without a buffer)
+    private RequestBody emptyBody; // every bodiless request's body, made on the first (RequestBody.isEmpty)
 
     Http1Connection(Connection connection, HttpServer.Shared shared, long idleNanos) {
         this.connection = connection;
@@ -110,7 +111,8 @@ final class Http1Connection {
             throw new HttpException(413, "request body larger than " + limits.maxBodyBytes() + " bytes");
         }
         boolean expectContinue = expectsContinue(h, framing);
-        RequestBody b = new RequestBody(in, connection, framing, limits, budget, expectContinue);
+        RequestBody b = framing.chunked() || framing.length() > 0
+                ? new RequestBody(in, connection, framing, limits, budget, expectContinue) : emptyBody(framing);
         body = b;
         long drainBudget = limits.errorDrainBytes();
         Response response = new Response(connection, h.method().equals("HEAD"), h.minorVersion(),
@@ -137,6 +139,15 @@ final class Http1Connection {
             closeGently(); // unread input would turn our close into a reset that can cut the response short
         }
         return false;
+    }
+
+    /** The body of a request without one: one object per connection, since an empty body has no state to reset. */
+    private RequestBody emptyBody(Framing framing) {
+        if (emptyBody == null) {
+            emptyBody = new RequestBody(in, connection, framing, limits, budget, false);
+        }
+        assert emptyBody.isEmpty();
+        return emptyBody;
     }
 
     /** Runs the router; false when the connection must end after this exchange. */

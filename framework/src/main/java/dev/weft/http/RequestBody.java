@@ -47,6 +47,16 @@ final class RequestBody extends InputStream {
         this.expectContinue = expectContinue;
     }
 
+    /**
+     * True for a body of length 0 that nothing has gone wrong with — and nothing can: no byte is ever read, no
+     * budget reserved, no 100 Continue owed ({@code touched} only matters while one is). Such a body can serve
+     * every bodiless request of its connection.
+     */
+    boolean isEmpty() {
+        return chunked == null && remaining == 0 && !expectContinue && failure == null && !abandoned
+                && wireBytes == 0 && reserved == 0;
+    }
+
     boolean fullyRead() {
         return chunked == null ? remaining == 0 : chunked.done();
     }

@@ -30,7 +30,7 @@ final class ResponseFields {
 
     void add(String name, String value) {
         if (shared || size + 2 > items.length) {
-            items = Arrays.copyOf(items, Math.max(8, size * 2));
+            items = Arrays.copyOf(items, Math.max(4, size * 2)); // one field and room for a second
             shared = false;
         }
         items[size++] = name;

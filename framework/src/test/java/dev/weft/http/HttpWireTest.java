@@ -300,4 +300,17 @@ class HttpWireTest {
         }
         assertEquals(before, dev.weft.server.BufferPool.SHARED.free());
     }
+
+    /** Property: a bodiless request reads an empty body on every exchange of a connection, between ones with bodies. */
+    @Test
+    void emptyBodiesStayEmptyAcrossAConnectionsExchanges() throws Exception {
+        try (Wire w = new Wire(server.address())) {
+            String empty = "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n";
+            assertEquals("", w.send(empty).readResponse().body());
+            assertEquals("", w.send(empty).readResponse().body());
+            assertEquals("abc", w.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc")
+                    .readResponse().body());
+            assertEquals("", w.send("POST /echo HTTP/1.1\r\nHost: t\r\n\r\n").readResponse().body());
+        }
+    }
 }
