@@ -171,7 +171,7 @@ public final class Response {
         int headLength = ResponseHead.length(minorVersion, status, fields, contentLength, false, keepAlive);
         int bodyLength = withBody ? body.length : 0;
         if (headLength + bodyLength <= BufferPool.BUFFER_BYTES) {
-            // The usual small response: head and body in a pooled buffer, one write, nothing allocated.
+            // The usual small response: head and body in a pooled buffer, one write, no array allocated.
             BufferPool.Buffer out = BufferPool.SHARED.acquire();
             try {
                 ResponseHead.write(minorVersion, status, fields, contentLength, false, keepAlive, out.array());
