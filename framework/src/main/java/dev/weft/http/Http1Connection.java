@@ -116,7 +116,7 @@ final class Http1Connection {
         body = b;
         long drainBudget = limits.errorDrainBytes();
         Response response = new Response(connection, h.method().equals("HEAD"), h.minorVersion(),
-                keepAlive(h), json, b, drainBudget);
+                keepAlive(h), json, in, b, drainBudget);
         current = response;
         request = new Request(h, b, endpoints, json);
         boolean healthy = true;

@@ -80,6 +80,15 @@ final class InputBuffer {
         }
     }
 
+    /**
+     * The pooled buffer, lent for one write that completes before the caller returns, when nothing is buffered:
+     * its bytes are all consumed then (the head parsed and copied out), and the next fill starts over at 0. Null
+     * when input is buffered (a pipelined request, body bytes) or no pooled buffer is held.
+     */
+    BufferPool.Buffer lendIfEmpty() {
+        return start == end ? pooled : null;
+    }
+
     /** Drops whatever is buffered and gives the array back: the connection has ended. */
     void discard() {
         start = end;

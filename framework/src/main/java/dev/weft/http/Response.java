@@ -33,6 +33,7 @@ public final class Response {
     private final boolean head;         // a HEAD request: fields only
     private final int minorVersion;
     private final JsonCodec json;       // the user's JSON library, or null
+    private final InputBuffer input;       // its buffer is borrowed for a small response when nothing is buffered
     private final RequestBody requestBody; // asked once, as the head goes out: can the connection read another
     private final long drainBudget;        // request after this exchange (its body drained within this budget)?
     private boolean keepAlive;
@@ -50,8 +51,9 @@ public final class Response {
     private IOException wireFailure;    // a write to the connection failed: the connection is done
 
     Response(Connection connection, boolean head, int minorVersion, boolean keepAlive, JsonCodec json,
-             RequestBody requestBody, long drainBudget) {
+             InputBuffer input, RequestBody requestBody, long drainBudget) {
         this.connection = connection;
+        this.input = input;
         this.json = json;
         this.requestBody = requestBody;
         this.drainBudget = drainBudget;
@@ -171,14 +173,18 @@ public final class Response {
         int headLength = ResponseHead.length(minorVersion, status, fields, contentLength, false, keepAlive);
         int bodyLength = withBody ? body.length : 0;
         if (headLength + bodyLength <= BufferPool.BUFFER_BYTES) {
-            // The usual small response: head and body in a pooled buffer, one write, no array allocated.
-            BufferPool.Buffer out = BufferPool.SHARED.acquire();
+            // The usual small response: head and body in a pooled buffer — the request's own when all its input is
+            // consumed, else one from the pool — one write, no array allocated.
+            BufferPool.Buffer lent = input.lendIfEmpty();
+            BufferPool.Buffer out = lent != null ? lent : BufferPool.SHARED.acquire();
             try {
                 ResponseHead.write(minorVersion, status, fields, contentLength, false, keepAlive, out.array());
                 System.arraycopy(body, 0, out.array(), headLength, bodyLength);
                 write(out.segment(0, headLength + bodyLength));
             } finally {
-                BufferPool.SHARED.release(out);
+                if (lent == null) {
+                    BufferPool.SHARED.release(out);
+                }
             }
         } else {
             int room = bodyLength <= COALESCE_BYTES ? bodyLength : 0; // a body up to 16 KiB goes in the same write

@@ -17,6 +17,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 @ExtendWith(NoFdLeaks.class)
 class HttpWireTest {
     private static HttpServer server;
+    private static final java.util.concurrent.BlockingQueue<String> READ_AFTER =
+            new java.util.concurrent.LinkedBlockingQueue<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -24,6 +26,10 @@ class HttpWireTest {
                 .get("/hello", (req, res) -> res.send("Hello, World!"))
                 .get("/users/{id}", (req, res) -> res.send("user " + req.pathParam("id") + " q=" + req.queryParam("q")))
                 .post("/echo", (req, res) -> res.send(req.bodyBytes()))
+                .post("/answer-first", (req, res) -> {
+                    res.send("answered"); // before the body has arrived: nothing buffered
+                    READ_AFTER.add(new String(req.bodyBytes(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                })
                 .get("/fail", (req, res) -> {
                     throw new IllegalStateException("boom");
                 })
@@ -311,6 +317,18 @@ class HttpWireTest {
             assertEquals("abc", w.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc")
                     .readResponse().body());
             assertEquals("", w.send("POST /echo HTTP/1.1\r\nHost: t\r\n\r\n").readResponse().body());
+        }
+    }
+
+    /** Property: a response sent before the request body arrives leaves the body intact, and the connection usable. */
+    @Test
+    void aBodyReadAfterItsResponseWasSentArrivesIntact() throws Exception {
+        try (Wire w = new Wire(server.address())) {
+            w.send("POST /answer-first HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n");
+            assertEquals("answered", w.readResponse().body());
+            w.send("0123456789");
+            assertEquals("0123456789", READ_AFTER.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("Hello, World!", w.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n").readResponse().body());
         }
     }
 }
