@@ -44,7 +44,8 @@ load() { # one run of the measured shape against port $1; prints the requests an
     taskset -c "$LOAD_CPU" h2load --h1 -n "$N" -c 32 -t 1 -H 'Connection: close' "http://127.0.0.1:$1/plaintext" \
       | awk '/^requests:/ {print $8}'
   else
-    taskset -c "$LOAD_CPU" wrk -t1 -c64 -d"${DURATION}s" "http://127.0.0.1:$1/plaintext" | awk '/requests in/ {print $1}'
+    taskset -c "$LOAD_CPU" wrk -t1 -c64 -d"${DURATION}s" "http://127.0.0.1:$1/plaintext" \
+      | awk '/requests in/ {print $1}'
   fi
 }
 

@@ -219,7 +219,8 @@ final class RequestBody extends InputStream {
 
     private SlowBodyException slow() {
         return new SlowBodyException("request body slower than " + limits.minBodyBytesPerSecond()
-                + " bytes/s after a grace of " + limits.bodyRateGrace().toMillis() + " ms (" + wireBytes + " bytes in " + waitedNanos / 1_000_000 + " ms)");
+                + " bytes/s after a grace of " + limits.bodyRateGrace().toMillis() + " ms (" + wireBytes
+                + " bytes in " + waitedNanos / 1_000_000 + " ms)");
     }
 
     private void sendContinue() throws IOException {

@@ -36,7 +36,8 @@ final class ResponseHead {
                          boolean keepAlive, int room) {
         int length = length(minorVersion, status, fields, contentLength, chunked, keepAlive);
         byte[] out = new byte[length + room];
-        write(minorVersion, status, fields, contentLength, chunked, keepAlive, out);
+        int written = write(minorVersion, status, fields, contentLength, chunked, keepAlive, out);
+        assert written == length : "head length " + written + " != " + length;
         return out;
     }
 

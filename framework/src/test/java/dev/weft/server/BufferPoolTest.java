@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import org.junit.jupiter.api.Test;
 
-/** BufferPool hands out each free buffer once, keeps what is given back (up to its bound), gives each a segment over its array. */
+/**
+ * BufferPool hands out each free buffer once, keeps what is given back (up to its bound), gives each a segment
+ * over its array.
+ */
 class BufferPoolTest {
     @Test
     void aReturnedBufferIsHandedOutAgainAndOnlyOnce() {
