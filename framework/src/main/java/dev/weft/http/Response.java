@@ -269,7 +269,7 @@ public final class Response {
     void writeBody(byte[] b, int off, int len) throws IOException {
         if (headDeferred) {
             headDeferred = false;
-            pendingHead = head(-1, streamChunked, 0);
+            pendingHead = streamHead(streamChunked);
         }
         if (pendingHead != null) {
             byte[] h = pendingHead;
@@ -345,12 +345,10 @@ public final class Response {
         return fields.has(name);
     }
 
-    /** The head (followed by {@code room} bytes for the caller), deciding Connection: close as it goes out. */
-    private byte[] head(long contentLength, boolean chunked, int room) {
+    /** A streamed response's head (no Content-Length), deciding Connection: close as it goes out. */
+    private byte[] streamHead(boolean chunked) {
         decideKeepAlive();
-        boolean length = contentLength >= 0 && status != 204 && status != 304;
-        return ResponseHead.encode(minorVersion, status, fields, length ? contentLength : -1, chunked, keepAlive,
-                room);
+        return ResponseHead.encode(minorVersion, status, fields, -1, chunked, keepAlive, 0);
     }
 
     /** Whether the connection stays open after this response, decided as its head goes out. */

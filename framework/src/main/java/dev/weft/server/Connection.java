@@ -264,7 +264,7 @@ public final class Connection implements AutoCloseable {
         MemorySegment rest = src;
         if (beforeFirstBlock != null) {
             long n = BlockingIo.tryWrite(item, src);
-            rest = n == src.byteSize() ? MemorySegment.NULL : src.asSlice(Math.max(0, n));
+            rest = n == src.byteSize() ? MemorySegment.NULL : src.asSlice(Math.max(0, n)); // all out: no slice
             if (rest.byteSize() > 0) {
                 handOff();
             }
