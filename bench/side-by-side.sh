@@ -25,20 +25,20 @@
 # Per run: requests/s, p50/p99 and errors as the tool reports them, the server's CPU time per request (utime+stime
 # of all its processes, /proc), both sides' CPU use against their one core (which one was the bottleneck), and
 # who holds TIME_WAIT. Each server is warmed before every run with both shapes (h2load with Connection: close and
-# wrk), the measured one last (see warm_up).
+# wrk), the measured one last, then left until its JIT compilers are idle; twice (see warm_up).
 #
-# Knobs (environment): QUICK ROUNDS DURATION SERVERS WORKLOADS H2LOAD_N WARM_N WARM_SECONDS GATLING_RATES
-#   GATLING_RAMP SEQ_N SYSCALL_N SERVER_CPU LOAD_CPU OUT DOCS (empty: write no docs) JAVA JAVA_OPTS NO_BUILD=1
-#   NO_INSTALL=1 (defaults below). Missing tools (wrk, h2load, nginx, perf, matplotlib) are installed from Debian
-#   packages when run as root. Loopback only; bounded; everything started here is stopped by pid on exit, error or
+# Knobs (environment): QUICK ROUNDS DURATION SERVERS WORKLOADS H2LOAD_N WARM_N WARM_SECONDS WARM_PASSES
+#   JIT_SETTLE_MAX GATLING_RATES GATLING_RAMP SEQ_N SYSCALL_N SERVER_CPU LOAD_CPU OUT DOCS (empty: write no docs)
+#   JAVA JAVA_OPTS NO_BUILD=1 NO_INSTALL=1 (defaults below). Missing tools (wrk, h2load, nginx, perf, matplotlib)
+#   are installed from Debian packages when run as root. Loopback only; bounded; everything started here is stopped by pid on exit, error or
 #   Ctrl-C. Output: $OUT/results.jsonl and results.csv (one row per run), summary.json, summary.md, side-by-side.png,
 #   the tools' outputs and Gatling's HTML reports under $OUT/runs/; and, unless DOCS is empty,
 #   docs/benchmarks-side-by-side.md and docs/img/side-by-side.png.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-KNOBS="QUICK ROUNDS DURATION SERVERS WORKLOADS H2LOAD_N WARM_N WARM_SECONDS GATLING_RATES GATLING_RAMP
-  GATLING_MAX_P99_MS SEQ_N SYSCALL_N SERVER_CPU LOAD_CPU PORT_BASE JAVA_OPTS CAPACITY_START CAPACITY_STEP CAPACITY_STEPS"
+KNOBS="QUICK ROUNDS DURATION SERVERS WORKLOADS H2LOAD_N WARM_N WARM_SECONDS WARM_PASSES JIT_SETTLE_MAX GATLING_RATES
+  GATLING_RAMP GATLING_MAX_P99_MS SEQ_N SYSCALL_N SERVER_CPU LOAD_CPU PORT_BASE JAVA_OPTS CAPACITY_START CAPACITY_STEP CAPACITY_STEPS"
 COMMAND=""   # the command as given: the knobs set in the environment, then the script
 for k in $KNOBS; do if [ -n "${!k+x}" ]; then COMMAND+="$k='${!k}' "; fi; done
 COMMAND+="bench/side-by-side.sh"
@@ -52,6 +52,7 @@ WORKLOADS=${WORKLOADS:-conn-h2load keepalive-wrk conn-gatling syscalls}
 H2LOAD_N=${H2LOAD_N:-$([ $q = 1 ] && echo 5000 || echo 100000)}
 WARM_N=${WARM_N:-$([ $q = 1 ] && echo 3000 || echo 20000)}
 WARM_SECONDS=${WARM_SECONDS:-$([ $q = 1 ] && echo 1 || echo 3)}
+WARM_PASSES=${WARM_PASSES:-$([ $q = 1 ] && echo 1 || echo 2)}
 GATLING_RATES=${GATLING_RATES:-$([ $q = 1 ] && echo 1000 || echo "1000 2000")}
 GATLING_RAMP=${GATLING_RAMP:-$([ $q = 1 ] && echo 2 || echo 10)}   # also the generator's own JIT warm-up
 GATLING_MAX_P99_MS=${GATLING_MAX_P99_MS:-200}
@@ -156,7 +157,8 @@ describe_machine() {
     printf 'servers\t%s\n' "$SERVERS"
     printf 'workloads\t%s\n' "$WORKLOADS"
     printf 'h2load_n\t%s\n' "$H2LOAD_N"
-    printf 'warm\th2load -n %s (Connection: close) and wrk %s s, the measured shape last\n' "$WARM_N" "$WARM_SECONDS"
+    printf 'warm\t%s x (h2load -n %s (Connection: close) and wrk %s s, the measured shape last; then the JIT compilers idle for 1 s)\n' \
+        "$WARM_PASSES" "$WARM_N" "$WARM_SECONDS"
     printf 'gatling_rates\t%s\n' "$GATLING_RATES"
     printf 'gatling_ramp\t%s\n' "$GATLING_RAMP"
     printf 'gatling_max_p99_ms\t%s\n' "$GATLING_MAX_P99_MS"
@@ -176,16 +178,25 @@ next_port() {
 
 # Both shapes, the measured one last: a JIT-compiled server that has just run the other shape recompiles its
 # connection path inside the measured window (measured here: C2 took 5 us per connection in the first h2load run
-# after a wrk run, none in the runs after it), which nginx does not have to do.
+# after a wrk run, none in the runs after it), which nginx does not have to do. Then wait for the JIT's queue to
+# drain (jit_settle), and do it all $WARM_PASSES times: with one CPU the compilers get the core's leftovers under
+# load, and the queue's length raises their thresholds, so after one pass a server still runs much of its connection
+# path in profiled C1 code (measured on Helidon on weft: 81 CPU-us per connection in the first run after one pass,
+# 45 after one pass and a settle, 37 after two, 35-36 in the runs after those; weft 32 then 29, stock Helidon 77
+# then 72-74 without settling).
 warm_up() {
-  local url=$1 workload=$2
+  local url=$1 workload=$2 pass waited=""
   local conn=(taskset -c "$LOAD_CPU" h2load --h1 -n "$WARM_N" -c 32 -t 1 -H 'Connection: close' "$url")
   local ka=(taskset -c "$LOAD_CPU" wrk -t1 -c64 -d"${WARM_SECONDS}s" "$url")
-  if [[ $workload == keepalive-* ]]; then
-    { "${conn[@]}"; "${ka[@]}"; } > "$RUN/warm.out" 2>&1 || true
-  else
-    { "${ka[@]}"; "${conn[@]}"; } > "$RUN/warm.out" 2>&1 || true
-  fi
+  for pass in $(seq 1 "$WARM_PASSES"); do
+    if [[ $workload == keepalive-* ]]; then
+      { "${conn[@]}"; "${ka[@]}"; } >> "$RUN/warm.out" 2>&1 || true
+    else
+      { "${ka[@]}"; "${conn[@]}"; } >> "$RUN/warm.out" 2>&1 || true
+    fi
+    waited+="${waited:+ }$(jit_settle)"
+  done
+  meta jit_settle_s "$waited"
 }
 
 meta() { printf '%s=%s\n' "$1" "$2" >> "$RUN/meta.env"; }

@@ -8,6 +8,9 @@
 #                            SERVER_MAIN_PID, SERVER_LOG and SERVER_RESPONSE_BYTES
 #   server_stop              stops it by its pid (SIGTERM, nginx SIGQUIT: graceful), SIGKILL after 20 s
 #   stop_everything          stops every process these functions or track_pid recorded (the caller's EXIT trap)
+#   jit_settle               waits until the running server's JIT compiler threads have used no CPU for 1 s (at
+#                            most $JIT_SETTLE_MAX s, 60 by default; at once for nginx, which has none); prints the
+#                            seconds waited, with " (timed out)" if the compilers were still busy
 #   track_pid PID / untrack_pid PID   record a background process to stop on exit / forget one that ended
 #
 # Servers (NAME): weft, helidon-weft, helidon (the sample jar's three modes, with the JDK's and the sample's
@@ -135,6 +138,27 @@ EOF
     workers=$(ps -o pid= --ppid "$SERVER_MAIN_PID" | tr -d ' ' | paste -sd, -)
   done
   SERVER_PIDS=$SERVER_MAIN_PID,$workers
+}
+
+# A JIT server that has just been warmed still has compiles queued: with one CPU it has one C1 and one C2 thread,
+# and under load they get the core's leftovers, so a measured run right after the warm-up pays for the backlog.
+jit_settle() {
+  local start=$SECONDS quiet=0 last=-1 now t
+  local limit=$((SECONDS + ${JIT_SETTLE_MAX:-60}))
+  while [ "$quiet" -lt 4 ]; do
+    now=0
+    for t in /proc/"$SERVER_MAIN_PID"/task/*; do
+      case $(cat "$t/comm" 2>/dev/null) in
+        C1\ Compiler*|C2\ Compiler*) now=$((now + $(sed 's/^.*) //' "$t/stat" | awk '{print $12 + $13}'))) ;;
+      esac
+    done
+    [ "$now" = 0 ] && break                  # no compiler threads: nothing to wait for
+    if [ "$now" = "$last" ]; then quiet=$((quiet + 1)); else quiet=0; fi
+    last=$now
+    if [ "$SECONDS" -ge "$limit" ]; then echo "$((SECONDS - start)) (timed out)"; return 0; fi
+    sleep 0.25
+  done
+  echo "$((SECONDS - start))"
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
