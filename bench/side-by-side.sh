@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # weft next to the servers its users would otherwise run, same machine, same workloads, one command:
 #
-#   bench/side-by-side.sh                 # full: 5 rounds (43 minutes here, build included; run it on a quiet machine)
+#   bench/side-by-side.sh                 # full: 5 rounds (55 minutes here, build included; run it on a quiet machine)
 #   QUICK=1 bench/side-by-side.sh         # smoke: 1 round of short runs (~4 minutes), proves the pipeline only
 #
 # Servers (alternated A B C D A B C D ... so drift hits all alike; a fresh process per run, on its own port):
