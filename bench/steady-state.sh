@@ -7,9 +7,11 @@
 #   WORK=ka bench/steady-state.sh                           # keep-alive (wrk -t1 -c64) instead
 #
 # Per server and round: a fresh server pinned to CPU $SERVER_CPU (bench/lib/servers.sh), one warm-up run of the
-# measured shape, then $RUNS measured runs back to back (the load pinned to CPU $LOAD_CPU); each prints the
-# server's user and system CPU-µs per request (/proc utime and stime of all its processes over the run). Unlike
-# the side-by-side's single run after a short warm-up, the later runs here have the JIT's work behind them.
+# measured shape and a wait until its JIT compilers are idle (jit_settle), then $RUNS measured runs back to back
+# (the load pinned to CPU $LOAD_CPU); each prints the server's user and system CPU-µs per request (/proc utime and
+# stime of all its processes over the run). Unlike the side-by-side, it warms with the measured shape only, and
+# the later runs have even more of the JIT's work behind them. /proc books a JIT compiler thread's CPU as system
+# time on some kernels (docs/benchmarks.md, "What the tools taught").
 # Knobs: SERVERS ROUNDS RUNS WORK (conn | ka) N (connections per run) DURATION (seconds per ka run) SERVER_CPU
 # LOAD_CPU PORT_BASE JAVA JAVA_OPTS. Needs the sample jar (./mvnw -q -pl sample-http -am -DskipTests package), h2load
 # and wrk. Loopback only; bounded; every process it starts is stopped by pid.
@@ -55,6 +57,7 @@ for round in $(seq 1 "$ROUNDS"); do
     port=$((port + 1))
     server_start "$server" "$port" > /dev/null
     load "$port" > /dev/null # warm-up: the measured shape
+    jit_settle > /dev/null   # and its compile queue drained (bench/lib/servers.sh)
     for run in $(seq 1 "$RUNS"); do
       u0=$(ticks 14); s0=$(ticks 15)
       n=$(load "$port")
