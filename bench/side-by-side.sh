@@ -30,15 +30,16 @@
 # Knobs (environment): QUICK ROUNDS DURATION SERVERS WORKLOADS H2LOAD_N WARM_N WARM_SECONDS WARM_PASSES
 #   JIT_SETTLE_MAX GATLING_RATES GATLING_RAMP SEQ_N SYSCALL_N SERVER_CPU LOAD_CPU OUT DOCS (empty: write no docs)
 #   JAVA JAVA_OPTS NO_BUILD=1 NO_INSTALL=1 (defaults below). Missing tools (wrk, h2load, nginx, perf, matplotlib)
-#   are installed from Debian packages when run as root. Loopback only; bounded; everything started here is stopped by pid on exit, error or
-#   Ctrl-C. Output: $OUT/results.jsonl and results.csv (one row per run), summary.json, summary.md, side-by-side.png,
-#   the tools' outputs and Gatling's HTML reports under $OUT/runs/; and, unless DOCS is empty,
-#   docs/benchmarks-side-by-side.md and docs/img/side-by-side.png.
+#   are installed from Debian packages when run as root. Loopback only; bounded; everything started here is
+#   stopped by pid on exit, error or Ctrl-C. Output: $OUT/results.jsonl and results.csv (one row per run),
+#   summary.json, summary.md, side-by-side.png, the tools' outputs and Gatling's HTML reports under $OUT/runs/;
+#   and, unless DOCS is empty, docs/benchmarks-side-by-side.md and docs/img/side-by-side.png.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-KNOBS="QUICK ROUNDS DURATION SERVERS WORKLOADS H2LOAD_N WARM_N WARM_SECONDS WARM_PASSES JIT_SETTLE_MAX GATLING_RATES
-  GATLING_RAMP GATLING_MAX_P99_MS SEQ_N SYSCALL_N SERVER_CPU LOAD_CPU PORT_BASE JAVA_OPTS CAPACITY_START CAPACITY_STEP CAPACITY_STEPS"
+KNOBS="QUICK ROUNDS DURATION SERVERS WORKLOADS H2LOAD_N WARM_N WARM_SECONDS WARM_PASSES JIT_SETTLE_MAX
+  GATLING_RATES GATLING_RAMP GATLING_MAX_P99_MS SEQ_N SYSCALL_N SERVER_CPU LOAD_CPU PORT_BASE JAVA_OPTS CAPACITY_START
+  CAPACITY_STEP CAPACITY_STEPS"
 COMMAND=""   # the command as given: the knobs set in the environment, then the script
 for k in $KNOBS; do if [ -n "${!k+x}" ]; then COMMAND+="$k='${!k}' "; fi; done
 COMMAND+="bench/side-by-side.sh"
@@ -180,8 +181,8 @@ next_port() {
 # connection path inside the measured window (measured here: C2 took 5 us per connection in the first h2load run
 # after a wrk run, none in the runs after it), which nginx does not have to do. Then wait for the JIT's queue to
 # drain (jit_settle), and do it all $WARM_PASSES times: with one CPU the compilers get the core's leftovers under
-# load, and the queue's length raises their thresholds, so after one pass a server still runs much of its connection
-# path in profiled C1 code (measured on Helidon on weft: 81 CPU-us per connection in the first run after one pass,
+# load, and the queue's length raises their thresholds, so after one pass a server still runs much of its
+# connection path in profiled C1 code (measured on Helidon on weft: 81 CPU-us per connection in the first run after one pass,
 # 45 after one pass and a settle, 37 after two, 35-36 in the runs after those; weft 32 then 29, stock Helidon 77
 # then 72-74 without settling).
 warm_up() {
