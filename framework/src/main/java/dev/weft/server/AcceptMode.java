@@ -9,8 +9,8 @@ public enum AcceptMode {
      */
     REUSEPORT,
     /**
-     * One listener, registered in each acceptor's poll set (one item per acceptor, edge-triggered): a new
-     * connection wakes every idle acceptor and one of them wins the accept4; the others get EAGAIN.
+     * One listener, every acceptor asleep in accept4 on it: the kernel wakes one of them per connection (an
+     * exclusive wait, no herd), and any idle acceptor takes the next connection.
      */
     SHARED_LISTENER
 }

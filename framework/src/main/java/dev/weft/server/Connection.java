@@ -40,8 +40,8 @@ import java.util.function.BooleanSupplier;
  * close}).
  *
  * <pre>
- * Threading: meant for its handler thread; exchangeStarted, bytesIn, bytesOut, beforeFirstBlock, input and
- * output are touched only by it. close() and wakeReader() may also be called by the server's shutdown from
+ * Threading: meant for its handler thread; exchangeStarted, bytesIn, bytesOut, input and output are touched
+ * only by it. close() and wakeReader() may also be called by the server's shutdown from
  * another thread: close() is idempotent and wakes a parked handler, whose I/O then fails with
  * FileClosedException; wakeReader() only makes a parked reader look again.
  * </pre>
@@ -58,7 +58,6 @@ public final class Connection implements AutoCloseable {
     private boolean explicitExchanges; // handler thread only: the protocol ends exchanges (exchangeEnded)
     private long bytesIn;            // handler thread only
     private long bytesOut;           // handler thread only
-    private Runnable beforeFirstBlock; // handler thread only: the acceptor's hand-off, run once before a park
     private InputStream input;       // handler thread only, lazily
     private OutputStream output;     // handler thread only, lazily
 
@@ -152,16 +151,7 @@ public final class Connection implements AutoCloseable {
     }
 
     private int readSegment(MemorySegment dst, long timeoutNanos) throws IOException {
-        long n;
-        if (beforeFirstBlock == null) {
-            n = BlockingIo.read(item, dst, timeoutNanos, idleMustEnd);
-        } else {
-            n = BlockingIo.tryRead(item, dst);
-            if (n == Errno.WOULD_BLOCK && !idleMustEnd()) {
-                handOff();
-                n = BlockingIo.read(item, dst, timeoutNanos, idleMustEnd);
-            }
-        }
+        long n = BlockingIo.read(item, dst, timeoutNanos, idleMustEnd);
         if (n == 0 || n == Errno.WOULD_BLOCK) {
             return -1; // end of stream, or idle while the server closes
         }
@@ -189,8 +179,6 @@ public final class Connection implements AutoCloseable {
         if (idleMustEnd()) {
             return;
         }
-        handOff(); // it cannot tell without reading whether input is there: with serveOnAcceptor, a handler that
-                   // waits before it reads hands the accept loop over at once (correct, just no saving)
         WaitResult result = item.awaitInput(readTimeoutNanos());
         switch (result) {
             case READY -> { }
@@ -261,16 +249,8 @@ public final class Connection implements AutoCloseable {
     }
 
     private void write(MemorySegment src, boolean endsExchange) throws IOException {
-        MemorySegment rest = src;
-        if (beforeFirstBlock != null) {
-            long n = BlockingIo.tryWrite(item, src);
-            rest = n == src.byteSize() ? MemorySegment.NULL : src.asSlice(Math.max(0, n)); // all out: no slice
-            if (rest.byteSize() > 0) {
-                handOff();
-            }
-        }
-        if (rest.byteSize() > 0) {
-            BlockingIo.write(item, rest, config.writeTimeout().toNanos());
+        if (src.byteSize() > 0) {
+            BlockingIo.write(item, src, config.writeTimeout().toNanos());
         }
         if (endsExchange && !explicitExchanges) {
             exchangeStarted = false;
@@ -418,24 +398,6 @@ public final class Connection implements AutoCloseable {
             return peer ? Sockets.peerAddress(file.fd()) : Sockets.localAddress(file.fd());
         } finally {
             file.unpin();
-        }
-    }
-
-    /**
-     * Serves this connection on its accepting thread until it would first block: {@code handOff} then runs once,
-     * just before the first park (it starts a replacement acceptor). A connection-per-request exchange whose
-     * request is already there and whose response fits the socket buffer never blocks: no thread start, no
-     * carrier wake-up for it (../shared/notes/connection-cost.md, its best variant).
-     */
-    void beforeFirstBlock(Runnable handOff) {
-        this.beforeFirstBlock = handOff;
-    }
-
-    private void handOff() {
-        Runnable r = beforeFirstBlock;
-        if (r != null) {
-            beforeFirstBlock = null;
-            r.run();
         }
     }
 

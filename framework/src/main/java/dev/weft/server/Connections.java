@@ -1,13 +1,8 @@
 package dev.weft.server;
 
 import dev.weft.poller.Diagnostics;
-import dev.weft.poller.FileClosedException;
-import dev.weft.poller.Item;
 import dev.weft.poller.PollFile;
 import dev.weft.poller.Poller;
-import dev.weft.poller.SetClosedException;
-import dev.weft.poller.sys.Errno;
-import dev.weft.poller.sys.ErrnoException;
 import dev.weft.poller.sys.Fds;
 import dev.weft.poller.sys.Sockets;
 import java.io.IOException;
@@ -24,8 +19,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The connections a server serves: admission under the cap (over it: the over-capacity response, then close),
- * registration, the handler's run and the cleanup after it, the listener's move when its poll set dies, and the
- * drain that shutdown waits on. The acceptors' side of the server ({@link Acceptor.Admission}).
+ * registration, the handler's run on its own virtual thread and the cleanup after it, and the drain that
+ * shutdown waits on. The acceptors' side of the server ({@link Acceptor.Admission}).
  *
  * <pre>
  * Locking and lifetime
@@ -34,7 +29,6 @@ import java.util.function.BooleanSupplier;
  *   open       concurrent set of open connections: shutdown wakes their readers and closes what the grace left.
  *   drainLock  guards nothing but the drained condition, signalled when active drops to 0 while draining.
  *   draining   volatile, false -> true once (Server.close): admission refused, idle reads end.
- *   stopped    supplied by the server: true once it closes or fails (an acceptor then just ends).
  *
  *   Every admitted connection is finished exactly once — by its handler's end (serve), or at once if its
  *   thread cannot be started (drop): closed, removed from open, its slot released.
@@ -51,7 +45,6 @@ final class Connections implements Acceptor.Admission {
     private final Poller poller;
     private final byte[] overCapacityResponse; // null: refused connections are just closed
     private final ThreadStarts threadStarts;
-    private final BooleanSupplier stopped;
     private final BooleanSupplier drainingFlag = this::isDraining;
     private final AtomicInteger active = new AtomicInteger();
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
@@ -60,14 +53,13 @@ final class Connections implements Acceptor.Admission {
     private volatile boolean draining;
 
     Connections(ServerConfig config, ConnectionHandler handler, ServerMetrics metrics, Poller poller,
-                byte[] overCapacityResponse, ThreadStarts threadStarts, BooleanSupplier stopped) {
+                byte[] overCapacityResponse, ThreadStarts threadStarts) {
         this.config = config;
         this.handler = handler;
         this.metrics = metrics;
         this.poller = poller;
         this.overCapacityResponse = overCapacityResponse;
         this.threadStarts = threadStarts;
-        this.stopped = stopped;
     }
 
     // ---- admission (acceptor threads) ----
@@ -134,45 +126,10 @@ final class Connections implements Acceptor.Admission {
         }
     }
 
-    @Override
-    public boolean serveOnAcceptor() {
-        return config.serveOnAcceptor();
-    }
-
-    @Override
-    public boolean stopped() {
-        return stopped.getAsBoolean();
-    }
-
-    /**
-     * Registers {@code listener} in another live set, its own having died; null when no set will take it (the
-     * poller is dead or closed, or — a shared listener — every live set already has an item of it).
-     */
-    @Override
-    public Item relocate(PollFile listener) throws IOException {
-        IOException last = null;
-        for (int i = 0; i < poller.setCount(); i++) {
-            try {
-                return poller.register(listener, i);
-            } catch (SetClosedException | FileClosedException deadSetOrClosedListener) {
-                // try the next set
-            } catch (ErrnoException e) {
-                if (e.errno() != Errno.EEXIST) {
-                    last = e; // EEXIST: a shared listener already served through that set
-                }
-            }
-        }
-        if (last != null) {
-            throw last; // a live set refused for another reason: the acceptor backs off and tries again
-        }
-        return null;
-    }
-
     // ---- serving (connection threads) ----
 
     /** Runs the handler to its end, then finishes the connection whatever happened. */
-    @Override
-    public void serve(Connection connection) {
+    private void serve(Connection connection) {
         String cause = "handler returned";
         try {
             metrics.accepted();

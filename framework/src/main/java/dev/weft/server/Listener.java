@@ -39,16 +39,16 @@ final class Listener {
      *
      * @throws BindException if the address is in use
      */
-    static List<PollFile> openGroup(InetSocketAddress address, int count, int backlog, boolean deferAccept,
+    static List<ListeningSocket> openGroup(InetSocketAddress address, int count, int backlog, boolean deferAccept,
                                     AcceptedSocketOptions options) throws IOException {
         if (address.getPort() != 0) {
             probe(address);
         }
-        List<PollFile> opened = new ArrayList<>(count);
+        List<ListeningSocket> opened = new ArrayList<>(count);
         try {
             InetSocketAddress target = address;
             for (int i = 0; i < count; i++) {
-                PollFile listener = open(target, backlog, deferAccept, options);
+                ListeningSocket listener = open(target, backlog, deferAccept, options);
                 opened.add(listener);
                 if (i == 0) {
                     target = Sockets.localAddress(listener.fd()); // port 0: the others join the chosen port
@@ -56,7 +56,7 @@ final class Listener {
             }
             return opened;
         } catch (IOException | RuntimeException | Error e) {
-            opened.forEach(PollFile::close);
+            opened.forEach(ListeningSocket::close);
             throw e;
         }
     }
@@ -72,10 +72,11 @@ final class Listener {
         }
     }
 
-    private static PollFile open(InetSocketAddress address, int backlog, boolean deferAccept,
-                                 AcceptedSocketOptions options) throws IOException {
-        int fd = Sockets.socket(SockAddr.family(address.getAddress()));
-        PollFile file = PollFile.ofNonBlocking(fd);
+    /** A blocking listening socket: its acceptors sleep in accept4 ({@link ListeningSocket}). */
+    private static ListeningSocket open(InetSocketAddress address, int backlog, boolean deferAccept,
+                                        AcceptedSocketOptions options) throws IOException {
+        int fd = Sockets.blockingSocket(SockAddr.family(address.getAddress()));
+        ListeningSocket listener = new ListeningSocket(fd);
         try {
             Sockets.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1);
             Sockets.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 1);
@@ -85,9 +86,9 @@ final class Listener {
             options.applyTo(fd); // inherited by every accepted connection
             bind(fd, address);
             Sockets.listen(fd, backlog);
-            return file;
+            return listener;
         } catch (IOException | RuntimeException | Error e) {
-            file.close();
+            listener.close();
             throw e;
         }
     }

@@ -1,8 +1,6 @@
 package dev.weft.server;
 
 import dev.weft.poller.Diagnostics;
-import dev.weft.poller.Item;
-import dev.weft.poller.PollFile;
 import dev.weft.poller.Poller;
 import dev.weft.poller.PollerConfig;
 import dev.weft.poller.sys.Sockets;
@@ -19,9 +17,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * The virtual-thread TCP server: accepting virtual threads (one SO_REUSEPORT listener each, or one shared
- * listener: {@link AcceptMode}), and one virtual thread per connection, all parked on a weft {@link Poller}
- * (with {@code serveOnAcceptor}, a connection starts on the thread that accepted it: see Acceptor).
+ * The virtual-thread TCP server: accepting platform threads asleep in accept4 (one SO_REUSEPORT listener each,
+ * or one shared listener: {@link AcceptMode}; see Acceptor), and one virtual thread per connection, parked on a
+ * weft {@link Poller}.
  *
  * <pre>
  * Locking and lifetime
@@ -31,15 +29,16 @@ import java.util.function.Consumer;
  *                 is freed or closed under a lock, docs/design.md §3); later callers wait for closeDone.
  *   failure       AtomicReference, set once: the server failed (a thread it depends on could not go on).
  *
- *   Start: poller, listeners (a reuse-port group formed by this server alone: Listener), one item per acceptor,
- *   acceptor threads. If any step fails, what was acquired is released (listeners closed, started acceptors
- *   awaited, the poller closed) and the failure thrown.
- *   close(): drain (admission refused; an idle read returns end of stream), close the listeners (parked
- *   acceptors wake with FILE_CLOSED; join them), wake every parked reader (the idle ones end at once), wait up
- *   to shutdownGrace for the exchanges in progress, close every connection still open (its parked handler
- *   wakes with FileClosedException), wait for the handlers, close the poller (joins its threads).
+ *   Start: poller, listeners (a reuse-port group formed by this server alone: Listener), acceptor threads. If
+ *   any step fails, what was acquired is released (listeners closed, started acceptors awaited, the poller
+ *   closed) and the failure thrown.
+ *   close(): drain (admission refused; an idle read returns end of stream), close the listeners (an acceptor
+ *   asleep in accept4 or in a back-off wakes and ends; join them), wake every parked reader (the idle ones end
+ *   at once), wait up to shutdownGrace for the exchanges in progress, close every connection still open (its
+ *   parked handler wakes with FileClosedException), wait for the handlers, close the poller (joins its threads).
  *   fail(cause), from the poller's failure callback or the thread that found out: logged once at ERROR, the
- *   listeners closed (no new connection is taken: a client gets a refusal instead of a hang), failure() and
+ *   listeners closed (no new connection is taken: a client gets a refusal instead of a hang; if the
+ *   constructor has not published them yet, it closes them as it does, seeing failure set), failure() and
  *   stats().failed() say so, onFailure is called. Connections in progress go on as far as they can; close()
  *   still works.
  * </pre>
@@ -61,7 +60,7 @@ public final class Server implements AutoCloseable {
     private final ServerMetrics metrics = new ServerMetrics();
     private final Poller poller;
     private final Connections connections;
-    private volatile List<PollFile> listeners; // set once, as the constructor ends (fail() may run before)
+    private volatile List<ListeningSocket> listeners; // set once, as the constructor ends (fail() may run before)
     private final List<Acceptor> acceptors = new ArrayList<>();
     private final InetSocketAddress boundAddress;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
@@ -75,41 +74,34 @@ public final class Server implements AutoCloseable {
         this.poller = Poller.open(new PollerConfig(config.pollerSets(), config.pollerMode(),
                 PollerConfig.DEFAULT_MAX_EVENTS), this::fail);
         this.connections = new Connections(config, handler, metrics, poller, extras.overCapacityResponse(),
-                extras.threadStarts(), this::stopped);
-        List<PollFile> opened = List.of();
+                extras.threadStarts());
+        List<ListeningSocket> opened = List.of();
         try {
             int listenerCount = config.acceptMode() == AcceptMode.REUSEPORT ? config.acceptors() : 1;
             opened = Listener.openGroup(config.address(), listenerCount, config.backlog(), config.deferAccept(),
                     config.acceptedSocketOptions());
             this.boundAddress = Sockets.localAddress(opened.getFirst().fd());
             for (int i = 0; i < config.acceptors(); i++) {
-                PollFile listener = opened.get(i % opened.size());
-                Item item = poller.register(listener, i % poller.setCount()); // shared: one item per set
-                acceptors.add(new Acceptor("weft-acceptor-" + i, item, connections, metrics, extras.threadStarts()));
+                ListeningSocket listener = opened.get(i % opened.size());
+                acceptors.add(new Acceptor("weft-acceptor-" + i, listener, connections, metrics,
+                        extras.threadStarts()));
             }
             for (Acceptor acceptor : acceptors) {
                 acceptor.start(); // inside the try: a failed start releases everything (issue 10, defect 4)
             }
-            if (config.serveOnAcceptor()) {
-                poller.everyTick(this::watchAcceptors); // no acceptor stays stuck serving (Acceptor's header)
-            }
             this.listeners = opened;
+            if (failure.get() != null) {
+                stopAccepting(); // the poller failed while this ran: fail() saw no listeners to close
+            }
         } catch (Throwable e) {
             try {
-                opened.forEach(PollFile::close); // the started acceptors wake with FILE_CLOSED and end
+                opened.forEach(ListeningSocket::close); // the started acceptors' accept4 returns: they end
                 acceptors.forEach(Server::awaitStoppedUninterruptibly);
                 poller.close();
             } catch (Throwable cleanup) {
                 e.addSuppressed(cleanup);
             }
             throw e;
-        }
-    }
-
-    private void watchAcceptors() {
-        long now = System.nanoTime();
-        for (Acceptor acceptor : acceptors) {
-            acceptor.watch(now);
         }
     }
 
@@ -205,10 +197,6 @@ public final class Server implements AutoCloseable {
         return poller;
     }
 
-    private boolean stopped() {
-        return closeStarted.get() || failure.get() != null;
-    }
-
     /** The server cannot serve any more: say so once, stop taking connections, tell the owner. */
     private void fail(Throwable cause) {
         if (closeStarted.get() || !failure.compareAndSet(null, cause)) {
@@ -216,15 +204,8 @@ public final class Server implements AutoCloseable {
         }
         LOG.log(Level.ERROR, () -> "weft server on " + boundAddress + " failed: it no longer accepts connections "
                 + "(restart it; see docs/operations.md)", cause);
-        List<PollFile> open = listeners;
-        if (open != null) { // null while the constructor still runs: it sees the failed poller itself
-            for (PollFile listener : open) {
-                try {
-                    listener.close();
-                } catch (Throwable e) {
-                    // keep closing the others
-                }
-            }
+        if (listeners != null) { // null while the constructor runs: it checks failure once it has set them
+            stopAccepting();
         }
         try {
             extras.onFailure().accept(cause);
@@ -253,7 +234,7 @@ public final class Server implements AutoCloseable {
         }
         try {
             connections.beginDrain();
-            listeners.forEach(PollFile::close);
+            stopAccepting();
             acceptors.forEach(Server::awaitStoppedUninterruptibly);
             connections.wakeReaders(); // after the acceptors: no connection is admitted behind this
             if (!connections.awaitDrained(grace)) {
@@ -266,6 +247,23 @@ public final class Server implements AutoCloseable {
             poller.close();
         } finally {
             closeDone.countDown();
+        }
+    }
+
+    /**
+     * Closes every listener (new connections are refused from now on; an acceptor sleeping in accept4 wakes) and
+     * cuts short any acceptor's back-off pause, so every accept loop ends. Never throws.
+     */
+    private void stopAccepting() {
+        for (ListeningSocket listener : listeners) {
+            try {
+                listener.close();
+            } catch (Throwable e) {
+                // keep closing the others
+            }
+        }
+        for (Acceptor acceptor : acceptors) {
+            acceptor.wake();
         }
     }
 

@@ -29,7 +29,6 @@ public final class ServerBuilder {
     private Duration readTimeout = defaults.readTimeout();
     private Duration writeTimeout = defaults.writeTimeout();
     private Duration shutdownGrace = defaults.shutdownGrace();
-    private boolean serveOnAcceptor = defaults.serveOnAcceptor();
     private AcceptedSocketOptions acceptedSocketOptions = defaults.acceptedSocketOptions();
     private byte[] overCapacityResponse;
     private Consumer<? super Throwable> onFailure = failure -> { };
@@ -195,18 +194,6 @@ public final class ServerBuilder {
     }
 
     /**
-     * See {@link ServerConfig#serveOnAcceptor()} (default true): a connection is served on its accepting thread
-     * until its first wait; a handler that blocks on anything else has accepting taken from it within 100 ms.
-     *
-     * @param value true to serve on the accepting thread until the first wait
-     * @return this builder
-     */
-    public ServerBuilder serveOnAcceptor(boolean value) {
-        serveOnAcceptor = value;
-        return this;
-    }
-
-    /**
      * See {@link ServerConfig#acceptedSocketOptions()}: SO_KEEPALIVE, TCP_NODELAY and buffer sizes for every
      * accepted connection, set once on the listeners.
      *
@@ -272,7 +259,7 @@ public final class ServerBuilder {
         }
         return new ServerConfig(new InetSocketAddress(host, port), acceptors, acceptMode, pollerSets, pollerMode,
                 backlog, deferAccept, maxConnections, firstByteTimeout, idleTimeout, readTimeout, writeTimeout,
-                shutdownGrace, serveOnAcceptor, acceptedSocketOptions);
+                shutdownGrace, acceptedSocketOptions);
     }
 
     /**

@@ -11,9 +11,9 @@ import java.time.Duration;
  *
  * @param address          where to listen. Default 127.0.0.1, port 8080 (port 0 picks a free one). Starting
  *                         on an address another socket holds fails with {@link java.net.BindException}.
- * @param acceptors        accepting virtual threads. Default: cores.
- * @param acceptMode       one SO_REUSEPORT listener per acceptor, or one listener shared by all (then at most
- *                         one acceptor per poll set). Default REUSEPORT.
+ * @param acceptors        accepting threads (platform threads asleep in accept4). Default: cores.
+ * @param acceptMode       one SO_REUSEPORT listener per acceptor, or one listener shared by all. Default
+ *                         REUSEPORT.
  * @param pollerSets       poll sets (epoll fds) connections are spread over. Default: cores.
  * @param pollerMode       the kind of poller thread. Default VIRTUAL.
  * @param backlog          listen(2) backlog per listener. Default 1024.
@@ -33,19 +33,13 @@ import java.time.Duration;
  * @param writeTimeout     how long a write may wait for a peer that does not read. Default 30 s.
  * @param shutdownGrace    how long {@link Server#close()} lets exchanges in progress finish; idle connections
  *                         are closed at once. Default 10 s.
- * @param serveOnAcceptor  serve each connection on the thread that accepted it until it would first wait on the
- *                         connection, then hand the accept loop to a new thread. Saves a thread start and a
- *                         carrier wake-up per connection-per-request exchange. A handler that blocks on
- *                         anything else (a lock, another service) or computes for long has the accept loop
- *                         taken from it by the server's watchdog within 100 ms (50 ms, checked every 50 ms):
- *                         its listener is never left unaccepted longer. Default true.
  * @param acceptedSocketOptions socket options every accepted connection gets, set once on the listeners (no
  *                         syscall per connection). Default {@link AcceptedSocketOptions#KERNEL_DEFAULTS}.
  */
 public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode acceptMode, int pollerSets,
                            PollerMode pollerMode, int backlog, boolean deferAccept, int maxConnections,
                            Duration firstByteTimeout, Duration idleTimeout, Duration readTimeout,
-                           Duration writeTimeout, Duration shutdownGrace, boolean serveOnAcceptor,
+                           Duration writeTimeout, Duration shutdownGrace,
                            AcceptedSocketOptions acceptedSocketOptions) {
     /** The port a server listens on unless told otherwise. */
     public static final int DEFAULT_PORT = 8080;
@@ -62,10 +56,6 @@ public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode 
         positive("pollerSets", pollerSets, 1024);
         if (acceptMode == null) {
             throw new IllegalArgumentException("acceptMode must not be null");
-        }
-        if (acceptMode == AcceptMode.SHARED_LISTENER && acceptors > pollerSets) {
-            throw new IllegalArgumentException("a SHARED_LISTENER is registered once per poll set: acceptors ("
-                    + acceptors + ") must not exceed pollerSets (" + pollerSets + ")");
         }
         if (pollerMode == null) {
             throw new IllegalArgumentException("pollerMode must not be null");
@@ -94,7 +84,7 @@ public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode 
         return new ServerConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), cores,
                 AcceptMode.REUSEPORT, cores, PollerMode.VIRTUAL, 1024, true, 10_000, Duration.ofSeconds(10),
                 Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                true, AcceptedSocketOptions.KERNEL_DEFAULTS);
+                AcceptedSocketOptions.KERNEL_DEFAULTS);
     }
 
     private static void positive(String name, int value, int max) {

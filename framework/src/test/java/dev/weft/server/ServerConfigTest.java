@@ -44,8 +44,6 @@ class ServerConfigTest {
         rejects("writeTimeout", b -> b.writeTimeout(null));
         rejects("shutdownGrace", b -> b.shutdownGrace(Duration.ofMillis(-1)));
         rejects("pollerMode", b -> b.pollerMode(null));
-        rejects("acceptors (3) must not exceed pollerSets (2)",
-                b -> b.acceptMode(AcceptMode.SHARED_LISTENER).acceptors(3).pollerSets(2));
         IllegalArgumentException port = assertThrows(IllegalArgumentException.class, () -> Server.builder().port(70_000));
         assertTrue(port.getMessage().contains("port"), port.getMessage());
         IllegalArgumentException big = assertThrows(IllegalArgumentException.class,

@@ -9,10 +9,10 @@ final class ServerModes {
     private ServerModes() {}
 
     record Mode(String name, int acceptors, AcceptMode acceptMode, int pollerSets, PollerMode pollerMode,
-                boolean deferAccept, boolean serveOnAcceptor) {
+                boolean deferAccept) {
         ServerBuilder builder() {
             return Server.builder().port(0).acceptors(acceptors).acceptMode(acceptMode).pollerSets(pollerSets)
-                    .pollerMode(pollerMode).deferAccept(deferAccept).serveOnAcceptor(serveOnAcceptor);
+                    .pollerMode(pollerMode).deferAccept(deferAccept);
         }
 
         @Override
@@ -23,16 +23,15 @@ final class ServerModes {
 
     static Stream<Arguments> all() {
         return Stream.of(
-                new Mode("1 acceptor, 1 set, virtual poller", 1, AcceptMode.REUSEPORT, 1, PollerMode.VIRTUAL, true,
-                        false),
+                new Mode("1 acceptor, 1 set, virtual poller", 1, AcceptMode.REUSEPORT, 1, PollerMode.VIRTUAL, true),
                 new Mode("2 reuseport acceptors, 2 sets, virtual poller", 2, AcceptMode.REUSEPORT, 2,
-                        PollerMode.VIRTUAL, true, false),
+                        PollerMode.VIRTUAL, true),
                 new Mode("2 acceptors on a shared listener, 2 sets, virtual poller", 2, AcceptMode.SHARED_LISTENER, 2,
-                        PollerMode.VIRTUAL, true, false),
+                        PollerMode.VIRTUAL, true),
+                new Mode("3 acceptors on a shared listener, 1 set, virtual poller", 3, AcceptMode.SHARED_LISTENER, 1,
+                        PollerMode.VIRTUAL, true),
                 new Mode("2 reuseport acceptors, 2 sets, platform poller, no defer-accept", 2, AcceptMode.REUSEPORT,
-                        2, PollerMode.PLATFORM, false, false),
-                new Mode("2 reuseport acceptors, 2 sets, virtual poller, served on the acceptor", 2,
-                        AcceptMode.REUSEPORT, 2, PollerMode.VIRTUAL, true, true))
+                        2, PollerMode.PLATFORM, false))
                 .map(Arguments::of);
     }
 }

@@ -287,18 +287,6 @@ public final class Poller implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} on the poller's timeout-sweeper thread every {@value TimeoutSweeper#TICK_MILLIS} ms, after
-     * the sweep, until the poller closes: for owners that must watch something cheaply (the server checks that
-     * no acceptor is stuck serving on its accepting thread). The task must be quick and must not block; one that
-     * throws is logged and runs again at the next tick.
-     *
-     * @param task what to run
-     */
-    public void everyTick(Runnable task) {
-        sweeper.addTicker(java.util.Objects.requireNonNull(task, "task"));
-    }
-
-    /**
      * Counters summed over all sets: no lock taken, no item listed; cheap enough to call often.
      *
      * @return the counters now (each read racily)

@@ -1,8 +1,5 @@
 package dev.weft.poller;
 
-import java.lang.System.Logger.Level;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -23,10 +20,6 @@ import java.util.function.Consumer;
  * slot tables and item fields lock-free (acquire), touches no fd and takes no reference: it can run on a set
  * being closed and only unparks threads.
  *
- * Tickers: tasks an owner (the server) asks to run every tick, after the sweep — e.g. watching for a stuck
- * acceptor. A copy-on-write list: added rarely, read each tick lock-free. Each is guarded on its own; a failing
- * ticker is not a failed sweep.
- *
  * Failures (issue 10, defect B: an OutOfMemoryError used to end this thread, and no idle, read, write or head
  * timeout fired again): each sweep is guarded (CriticalLoop); a failed one is logged once per run and the next
  * tick sweeps again — a missed tick only delays a timeout. After CriticalLoop.GIVE_UP_AFTER failed sweeps in a
@@ -34,10 +27,8 @@ import java.util.function.Consumer;
  * </pre>
  */
 final class TimeoutSweeper implements AutoCloseable {
-    private static final System.Logger LOG = Diagnostics.guard(System.getLogger(Poller.class.getName()));
     /** A sweep runs this often: the most a coarse wait can overrun its deadline. */
-    static final long TICK_MILLIS = 50;
-    static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
+    static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** Timeouts at least this long are kept by the sweeper (a tick is then at most 5 % of the timeout). */
     static final long COARSE_FROM_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -46,7 +37,6 @@ final class TimeoutSweeper implements AutoCloseable {
     private final Faults faults;
     private final Consumer<Throwable> onDeath;
     private final CriticalLoop critical = new CriticalLoop("weft-timeouts"); // used only by the sweeper thread
-    private final List<Runnable> tickers = new CopyOnWriteArrayList<>();     // added by owners, read each tick
     private volatile boolean stopping;
 
     TimeoutSweeper(PollSet[] sets, Faults faults, Consumer<Throwable> onDeath) {
@@ -70,7 +60,6 @@ final class TimeoutSweeper implements AutoCloseable {
                     set.expireDeadlines(now);
                 }
                 critical.succeeded();
-                runTickers();
             } catch (Throwable e) {
                 if (!critical.survive(e)) {
                     try {
@@ -80,22 +69,6 @@ final class TimeoutSweeper implements AutoCloseable {
                     }
                     return;
                 }
-            }
-        }
-    }
-
-    /** Adds a task to run on this thread after every sweep ({@link Poller#everyTick}). */
-    void addTicker(Runnable task) {
-        tickers.add(task);
-    }
-
-    /** Each ticker guarded on its own: one that throws is logged (guarded) and runs again next tick. */
-    private void runTickers() {
-        for (Runnable task : tickers) {
-            try {
-                task.run();
-            } catch (Throwable e) {
-                LOG.log(Level.WARNING, "a task run every sweep failed; it runs again next tick", e);
             }
         }
     }

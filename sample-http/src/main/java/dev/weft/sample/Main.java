@@ -139,9 +139,6 @@ public final class Main {
     /** weft's own TCP options, the same in both weft modes. */
     private static void weftOptions(ServerBuilder tcp, Options options) {
         tcp.acceptors(options.acceptors()).pollerSets(options.pollerSets()).pollerMode(options.pollerMode());
-        if (options.serveOnAcceptor() != null) {
-            tcp.serveOnAcceptor(options.serveOnAcceptor());
-        }
     }
 
     /** What both Helidon modes set on their builder: Helidon's own or weft's, the same methods. */

@@ -12,11 +12,9 @@ import java.util.Locale;
  * @param port       the port (0: any free one)
  * @param acceptors  weft's accepting threads (weft modes only)
  * @param pollerSets weft's poll sets (weft modes only)
- * @param serveOnAcceptor weft's serveOnAcceptor option, or null for its default (weft modes only)
  * @param pollerMode weft's poller mode (weft modes only)
  */
-public record Options(Mode mode, String host, int port, int acceptors, int pollerSets, Boolean serveOnAcceptor,
-                      PollerMode pollerMode) {
+public record Options(Mode mode, String host, int port, int acceptors, int pollerSets, PollerMode pollerMode) {
     /** The three ways the same routes are served. */
     public enum Mode {
         WEFT("weft"), HELIDON_WEFT("helidon-weft"), HELIDON("helidon");
@@ -61,8 +59,6 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
               --port N            port, 0 for any free one                           [8080]
               --acceptors N       weft accepting threads (weft modes only)           [cores: %d]
               --poller-sets N     weft poll sets (weft modes only)                   [cores: %d]
-              --serve-on-acceptor true|false
-                                  weft's serveOnAcceptor (weft modes only)           [weft's default]
               --poller-mode virtual|platform
                                   weft's poller threads (weft modes only)            [virtual]
               --help              this text
@@ -71,7 +67,7 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
 
     private static final java.util.Set<String> FLAGS =
             java.util.Set.of("--mode", "--host", "--port", "--acceptors", "--poller-sets",
-                    "--serve-on-acceptor", "--poller-mode");
+                    "--poller-mode");
 
     static String help() {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -86,7 +82,6 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
         int port = 8080;
         int acceptors = cores;
         int sets = cores;
-        Boolean serveOnAcceptor = null;
         PollerMode pollerMode = PollerMode.VIRTUAL;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
@@ -106,12 +101,11 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
                 case "--port" -> port = number(flag, value, 0, 65_535);
                 case "--acceptors" -> acceptors = number(flag, value, 1, 1024);
                 case "--poller-sets" -> sets = number(flag, value, 1, 1024);
-                case "--serve-on-acceptor" -> serveOnAcceptor = bool(flag, value);
                 case "--poller-mode" -> pollerMode = pollerMode(flag, value);
                 default -> throw new AssertionError(flag);
             }
         }
-        return new Options(mode, host, port, acceptors, sets, serveOnAcceptor, pollerMode);
+        return new Options(mode, host, port, acceptors, sets, pollerMode);
     }
 
     private static PollerMode pollerMode(String flag, String value) {
@@ -119,14 +113,6 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
             case "virtual" -> PollerMode.VIRTUAL;
             case "platform" -> PollerMode.PLATFORM;
             default -> throw new UsageException(flag + " must be virtual or platform, was " + value);
-        };
-    }
-
-    private static boolean bool(String flag, String value) {
-        return switch (value) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new UsageException(flag + " must be true or false, was " + value);
         };
     }
 

@@ -12,8 +12,9 @@ import java.lang.invoke.VarHandle;
  * <p>Raw bindings in this package return the syscall's result, or {@code -errno} when it failed. {@link #check}
  * turns any failure into an {@link ErrnoException}, and {@link #checkNonBlocking} is the one place EAGAIN is
  * tolerated (as {@link #WOULD_BLOCK}). The few other tolerated errnos are each handled, with a comment, in the
- * one binding they belong to: EINTR in {@link EPoll#await} (retried) and {@link Fds#close} (the fd is gone
- * anyway), ENOTCONN in {@link Sockets#isConnected}; EINPROGRESS is {@link Sockets#connectRaw}'s caller's.
+ * one binding they belong to: EINTR in {@link EPoll#await} and {@link Sockets#acceptBlocking} (retried) and
+ * {@link Fds#close} (the fd is gone anyway), ENOTCONN in {@link Sockets#isConnected}; EINPROGRESS is
+ * {@link Sockets#connectRaw}'s caller's.
  */
 public final class Errno {
     public static final int EPERM = 1;

@@ -17,8 +17,9 @@ import java.lang.invoke.MethodHandle;
  *       state transition, and heap segments may be passed, so errno is captured into a small heap array instead
  *       of per-thread native memory. The JDK's contract for critical functions — short, non-blocking, no
  *       upcalls — is exactly what a non-blocking syscall is.</li>
- *   <li>{@link #blocking}: for calls that may sleep in the kernel (epoll_wait with a timeout). Only platform
- *       poller threads make them; the caller passes a native capture segment it owns.</li>
+ *   <li>{@link #blocking}: for calls that may sleep in the kernel (epoll_wait with a timeout, accept4 on a
+ *       blocking listener). Only platform threads make them (pollers, acceptors); the caller passes a native
+ *       capture segment it owns.</li>
  * </ul>
  */
 final class Libc {

@@ -11,7 +11,9 @@ import java.net.InetSocketAddress;
 /**
  * Socket calls: socket, socketpair, setsockopt/getsockopt, bind, listen, accept4, connect, shutdown,
  * getsockname, getpeername. No policy. Every socket is created O_NONBLOCK|O_CLOEXEC (SOCK_NONBLOCK,
- * SOCK_CLOEXEC; accept4 flags), so no call here ever blocks a thread.
+ * SOCK_CLOEXEC; accept4 flags), so no call here ever blocks a thread — with one pair of exceptions:
+ * {@link #blockingSocket} makes a listener that only platform threads accept from, through
+ * {@link #acceptBlocking}, the one call here that sleeps (the sockets it returns are O_NONBLOCK again).
  */
 public final class Sockets {
     public static final int SOCK_STREAM = 1;
@@ -48,6 +50,8 @@ public final class Sockets {
     private static final MethodHandle LISTEN = Libc.quick("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle ACCEPT4 =
             Libc.quick("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle ACCEPT4_BLOCKING =
+            Libc.blocking("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle SHUTDOWN =
             Libc.quick("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle GETSOCKNAME = Libc.quick("getsockname", FD_ADDR_LENP);
@@ -61,6 +65,22 @@ public final class Sockets {
         int r;
         try {
             r = (int) SOCKET.invokeExact(errno, domain, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        return (int) Errno.check("socket", -1, Errno.raw(r, errno));
+    }
+
+    /**
+     * socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0): a <em>blocking</em> socket, for a listener whose accepting
+     * threads are platform threads sleeping in {@link #acceptBlocking}. setsockopt, bind, listen, getsockname and
+     * shutdown never sleep on it; accept must only ever be {@link #acceptBlocking}.
+     */
+    public static int blockingSocket(int domain) throws ErrnoException {
+        MemorySegment errno = Errno.capture();
+        int r;
+        try {
+            r = (int) SOCKET.invokeExact(errno, domain, SOCK_STREAM | SOCK_CLOEXEC, 0);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
@@ -151,6 +171,29 @@ public final class Sockets {
             throw Libc.unexpected(t);
         }
         return (int) Errno.checkNonBlocking("accept4", fd, Errno.raw(r, errno));
+    }
+
+    /**
+     * accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC) on a blocking listener ({@link #blockingSocket}): sleeps
+     * in the kernel until a connection is there, so platform threads only. {@code errno} is a native capture
+     * segment of {@link EPoll#captureLayout()} owned by the caller. EINTR (a signal: a debugger, a profiler) is
+     * retried here, and only here.
+     */
+    public static int acceptBlocking(int fd, MemorySegment errno) throws ErrnoException {
+        assert !Thread.currentThread().isVirtual() : "a virtual thread must never block in accept4";
+        for (;;) {
+            int r;
+            try {
+                r = (int) ACCEPT4_BLOCKING.invokeExact(errno, fd, MemorySegment.NULL, MemorySegment.NULL,
+                        SOCK_NONBLOCK | SOCK_CLOEXEC);
+            } catch (Throwable t) {
+                throw Libc.unexpected(t);
+            }
+            long raw = Errno.raw(r, errno);
+            if (raw != -Errno.EINTR) {
+                return (int) Errno.check("accept4", fd, raw);
+            }
+        }
     }
 
     /** connect(2) on a non-blocking socket: 0 when connected, or {@code -errno} (EINPROGRESS: wait for output). */
