@@ -4,6 +4,7 @@ import dev.weft.poller.Diagnostics;
 import dev.weft.poller.sys.EPoll;
 import dev.weft.poller.sys.Errno;
 import dev.weft.poller.sys.ErrnoException;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -36,7 +37,7 @@ final class Acceptor implements Runnable {
     /** What the acceptor does with an accepted fd. */
     interface Admission {
         /** Registers the connection; null when it was refused (cap, shutdown) and closed; throws if it failed. */
-        Connection admit(int fd) throws java.io.IOException;
+        Connection admit(int fd) throws IOException;
 
         /** Serves it on a new virtual thread; throws (the connection closed and counted) if it cannot start. */
         void dispatch(Connection connection);
@@ -119,7 +120,7 @@ final class Acceptor implements Runnable {
     }
 
     /** Admits one connection and starts its thread. */
-    private void take(int fd) throws java.io.IOException {
+    private void take(int fd) throws IOException {
         if (backoffNanos != 0) {
             backoffNanos = 0;
             LOG.log(Level.INFO, "{0}: accept resumed on fd {1}", name, Integer.toString(listener.fd()));
