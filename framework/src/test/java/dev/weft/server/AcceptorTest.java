@@ -88,8 +88,12 @@ class AcceptorTest {
     void closeWakesAnAcceptorAsleepInAccept4AndThePortRefuses() throws Exception {
         Server server = Server.builder().port(0).acceptors(1).pollerSets(1).start(Handlers.ECHO);
         InetSocketAddress address = server.address();
-        Thread acceptor = awaitInAccept4("weft-acceptor-0");
-        server.close();
+        Thread acceptor;
+        try {
+            acceptor = awaitInAccept4("weft-acceptor-0");
+        } finally {
+            server.close();
+        }
         assertFalse(acceptor.isAlive(), "close() returned with the acceptor still running");
         assertThrows(ConnectException.class, () -> new Socket(address.getAddress(), address.getPort()).close(),
                 "a closed server's port refuses");
@@ -124,7 +128,8 @@ class AcceptorTest {
             acceptor.start();
             Thread thread = findThread("weft-acceptor-t");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (admissions.get() < 1 || LockSupport.getBlocker(thread) != acceptor) {
+            while (admissions.get() < 1 || LockSupport.getBlocker(thread) != acceptor
+                    || thread.getState() != Thread.State.TIMED_WAITING) {
                 assertTrue(System.nanoTime() < deadline, "the acceptor never paused");
                 Thread.onSpinWait(); // until it is really parked in the pause after the failure
             }
