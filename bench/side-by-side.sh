@@ -182,9 +182,9 @@ next_port() {
 # after a wrk run, none in the runs after it), which nginx does not have to do. Then wait for the JIT's queue to
 # drain (jit_settle), and do it all $WARM_PASSES times: with one CPU the compilers get the core's leftovers under
 # load, and the queue's length raises their thresholds, so after one pass a server still runs much of its
-# connection path in profiled C1 code (measured on Helidon on weft: 81 CPU-us per connection in the first run after one pass,
-# 45 after one pass and a settle, 37 after two, 35-36 in the runs after those; weft 32 then 29, stock Helidon 77
-# then 72-74 without settling).
+# connection path in profiled C1 code (measured on Helidon on weft: 81 CPU-us per connection in the first run
+# after one pass, 45 after one pass and a settle, 37 after two, 35-36 in the runs after those; weft 32 then 29,
+# stock Helidon 77 then 72-74 without settling).
 warm_up() {
   local url=$1 workload=$2 pass waited=""
   local conn=(taskset -c "$LOAD_CPU" h2load --h1 -n "$WARM_N" -c 32 -t 1 -H 'Connection: close' "$url")

@@ -266,8 +266,9 @@ public final class Poller implements AutoCloseable {
     }
 
     /**
-     * Registers {@code file} in set {@code setIndex}. A file may be registered in several sets (a listening
-     * socket, one item per acceptor); each registration has its own waiters.
+     * Registers {@code file} in set {@code setIndex}. A file may be registered in several sets (e.g. a
+     * non-blocking listening socket accepted from through more than one set); each registration has its own
+     * waiters.
      *
      * @param file     the file to register (must be open)
      * @param setIndex which set, 0..setCount()-1
