@@ -3,6 +3,7 @@ package dev.weft.http;
 import dev.weft.server.Connection;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.lang.foreign.MemorySegment;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
@@ -271,7 +272,7 @@ final class Http1Connection {
         System.arraycopy(body, 0, out, h.length + date.length + 2, body.length);
         boolean written = false;
         try {
-            connection.write(out, 0, out.length);
+            connection.writeBeforeClose(MemorySegment.ofArray(out)); // the staged close's FIN rides with it
             written = true;
         } finally {
             observe(written ? status : 0, written, out.length);

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * ({@link #stream()}: chunked on HTTP/1.1, close-delimited on HTTP/1.0, buffered into chunks of
  * {@value ChunkedOutput#CHUNK_BYTES} bytes). The head and a small body go out in one write. HEAD responses carry
  * the fields (Content-Length included) and no body. Date is always added; "Connection: close" when the
- * connection will close after this response.
+ * connection will close after this response — and then a whole body's last segment waits in the kernel for the
+ * close that follows the handler, so that the FIN travels in it ({@link Connection#writeBeforeClose}).
  *
  * <p>A response is sent once: {@code send} after {@code send} (or after {@code stream()}) throws
  * {@link IllegalStateException}, and the server logs it as a handler bug.
@@ -158,7 +159,11 @@ public final class Response {
     }
 
     /**
-     * Sends the whole response with this body (Content-Length framing).
+     * Sends the whole response with this body (Content-Length framing). When the connection closes after it
+     * ("Connection: close": the client asked, HTTP/1.0, the server is draining) and the request body has been
+     * read, its last segment leaves with the connection's FIN as the handler returns: two segments fewer per
+     * connection. A handler that goes on working after sending such a response holds that segment back until it
+     * returns, or for at most TCP's cork ceiling (about 200 ms).
      *
      * @param body the body (not sent for HEAD, 204 and 304)
      * @throws IOException           when the client cannot be written to (the connection is then closed)
@@ -172,6 +177,9 @@ public final class Response {
         long contentLength = status != 204 && status != 304 ? body.length : -1;
         int headLength = ResponseHead.length(minorVersion, status, fields, contentLength, false, keepAlive);
         int bodyLength = withBody ? body.length : 0;
+        // The connection's last bytes, its FIN to ride with them once the handler returns — unless the handler may
+        // still be waiting for the client (a request body left to read) before it returns.
+        boolean last = !keepAlive && requestBody.fullyRead();
         if (headLength + bodyLength <= BufferPool.BUFFER_BYTES) {
             // The usual small response: head and body in a pooled buffer — the request's own when all its input is
             // consumed, else one from the pool — one write, no array allocated.
@@ -180,7 +188,7 @@ public final class Response {
             try {
                 ResponseHead.write(minorVersion, status, fields, contentLength, false, keepAlive, out.array());
                 System.arraycopy(body, 0, out.array(), headLength, bodyLength);
-                write(out.segment(0, headLength + bodyLength));
+                write(out.segment(0, headLength + bodyLength), last);
             } finally {
                 if (lent == null) {
                     BufferPool.SHARED.release(out);
@@ -190,9 +198,10 @@ public final class Response {
             int room = bodyLength <= COALESCE_BYTES ? bodyLength : 0; // a body up to 16 KiB goes in the same write
             byte[] all = ResponseHead.encode(minorVersion, status, fields, contentLength, false, keepAlive, room);
             System.arraycopy(body, 0, all, headLength, room);
-            write(all, 0, all.length);
-            if (room < bodyLength) {
-                write(body, 0, bodyLength);
+            boolean bodyAfter = room < bodyLength;
+            write(all, 0, all.length, last && !bodyAfter);
+            if (bodyAfter) {
+                write(body, 0, bodyLength, last);
             }
         }
         complete = true;
@@ -276,24 +285,29 @@ public final class Response {
             pendingHead = null;
             byte[] all = java.util.Arrays.copyOf(h, h.length + len);
             System.arraycopy(b, off, all, h.length, len);
-            write(all, 0, all.length);
+            write(all, 0, all.length, false);
         } else if (len > 0) {
-            write(b, off, len);
+            write(b, off, len, false);
         }
     }
 
-    private void write(byte[] b, int off, int len) throws IOException {
+    private void write(byte[] b, int off, int len, boolean last) throws IOException {
         MemorySegment whole = MemorySegment.ofArray(b);
-        write(off == 0 && len == b.length ? whole : whole.asSlice(off, len));
+        write(off == 0 && len == b.length ? whole : whole.asSlice(off, len), last);
     }
 
-    private void write(MemorySegment bytes) throws IOException {
+    /** {@code last}: the connection's last bytes, closed right after (its FIN rides in their segment). */
+    private void write(MemorySegment bytes, boolean last) throws IOException {
         if (wireFailure != null) {
             throw wireFailure; // the connection broke: nothing more can be sent on it
         }
         onWire = true;
         try {
-            connection.write(bytes);
+            if (last) {
+                connection.writeBeforeClose(bytes);
+            } else {
+                connection.write(bytes);
+            }
         } catch (IOException e) {
             wireFailure = e;
             throw e;

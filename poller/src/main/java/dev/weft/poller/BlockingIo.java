@@ -94,10 +94,15 @@ public final class BlockingIo {
      * @throws IOException {@link FileClosedException}, or the syscall's error
      */
     public static long tryWrite(Item item, MemorySegment src) throws IOException {
+        return tryWrite(item, src, false);
+    }
+
+    private static long tryWrite(Item item, MemorySegment src, boolean more) throws IOException {
         PollFile file = item.file();
         file.pinOrThrow();
         try {
-            return Fds.write(file.fd(), src, item.writeErrno);
+            return more ? Sockets.send(file.fd(), src, Sockets.MSG_MORE, item.writeErrno)
+                    : Fds.write(file.fd(), src, item.writeErrno);
         } finally {
             file.unpin();
         }
@@ -112,10 +117,29 @@ public final class BlockingIo {
      * @throws IOException as {@link #read(Item, MemorySegment, long)}
      */
     public static void write(Item item, MemorySegment src, long timeoutNanos) throws IOException {
+        write(item, src, timeoutNanos, false);
+    }
+
+    /**
+     * Like {@link #write(Item, MemorySegment, long)}, for the last bytes before the fd's FIN (close, or shutdown
+     * of output): each send carries MSG_MORE, so the kernel keeps the last partial segment until the FIN goes
+     * out in it — one segment for both, and one acknowledgement. It also leaves with the next write, or at TCP's
+     * cork ceiling (about 200 ms, tcp(7)) if the FIN is late.
+     *
+     * @param item         the registration of the socket to write
+     * @param src          the bytes
+     * @param timeoutNanos a deadline for the whole call (&gt; 0), or {@link #NO_TIMEOUT}
+     * @throws IOException as {@link #read(Item, MemorySegment, long)}
+     */
+    public static void writeBeforeClose(Item item, MemorySegment src, long timeoutNanos) throws IOException {
+        write(item, src, timeoutNanos, true);
+    }
+
+    private static void write(Item item, MemorySegment src, long timeoutNanos, boolean more) throws IOException {
         long deadline = deadline(timeoutNanos);
         long offset = 0;
         while (offset < src.byteSize()) {
-            long n = tryWrite(item, offset == 0 ? src : src.asSlice(offset)); // the first try needs no slice
+            long n = tryWrite(item, offset == 0 ? src : src.asSlice(offset), more); // the first try needs no slice
             if (n == Errno.WOULD_BLOCK) {
                 check(item, deadline == 0 ? item.awaitOutput() : item.awaitOutput(remaining(deadline)));
             } else {

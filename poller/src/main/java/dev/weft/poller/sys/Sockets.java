@@ -2,6 +2,7 @@ package dev.weft.poller.sys;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -9,7 +10,7 @@ import java.lang.invoke.MethodHandle;
 import java.net.InetSocketAddress;
 
 /**
- * Socket calls: socket, socketpair, setsockopt/getsockopt, bind, listen, accept4, connect, shutdown,
+ * Socket calls: socket, socketpair, setsockopt/getsockopt, bind, listen, accept4, connect, send, shutdown,
  * getsockname, getpeername. No policy. Every socket is created O_NONBLOCK|O_CLOEXEC (SOCK_NONBLOCK,
  * SOCK_CLOEXEC; accept4 flags), so no call here ever blocks a thread — with one pair of exceptions:
  * {@link #blockingSocket} makes a listener that only platform threads accept from, through
@@ -30,6 +31,10 @@ public final class Sockets {
     public static final int IPPROTO_TCP = 6;
     public static final int TCP_NODELAY = 1;
     public static final int TCP_DEFER_ACCEPT = 9;
+    public static final int TCP_INFO = 11;
+
+    /** send(2) flag: more data follows; the kernel may keep a last partial segment until then (or the FIN). */
+    public static final int MSG_MORE = 0x8000;
 
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
@@ -52,6 +57,8 @@ public final class Sockets {
             Libc.quick("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle ACCEPT4_BLOCKING =
             Libc.blocking("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle SEND =
+            Libc.quick("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SHUTDOWN =
             Libc.quick("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle GETSOCKNAME = Libc.quick("getsockname", FD_ADDR_LENP);
@@ -129,6 +136,23 @@ public final class Sockets {
         return value[0];
     }
 
+    /**
+     * getsockopt(fd, level, option) into {@code value} (a structure: TCP_INFO...): the length the kernel wrote,
+     * at most {@code value.byteSize()}.
+     */
+    public static int get(int fd, int level, int option, MemorySegment value) throws ErrnoException {
+        int[] length = {(int) value.byteSize()};
+        MemorySegment errno = Errno.capture();
+        int r;
+        try {
+            r = (int) GETSOCKOPT.invokeExact(errno, fd, level, option, value, MemorySegment.ofArray(length));
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        Errno.check("getsockopt(" + level + "," + option + ")", fd, Errno.raw(r, errno));
+        return length[0];
+    }
+
     public static void bind(int fd, InetSocketAddress address) throws ErrnoException {
         MemorySegment storage = SockAddr.storage();
         int length = SockAddr.encode(address, storage);
@@ -194,6 +218,21 @@ public final class Sockets {
                 return (int) Errno.check("accept4", fd, raw);
             }
         }
+    }
+
+    /**
+     * send(fd, src, src.byteSize(), flags) on an O_NONBLOCK socket: bytes sent (maybe fewer), or {@link
+     * Errno#WOULD_BLOCK}. {@code src} heap or native, {@code errno} the caller's reused capture, as
+     * {@link Fds#write(int, MemorySegment, MemorySegment)}.
+     */
+    public static long send(int fd, MemorySegment src, int flags, MemorySegment errno) throws ErrnoException {
+        long r;
+        try {
+            r = (long) SEND.invokeExact(errno, fd, src, src.byteSize(), flags);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        return Errno.checkNonBlocking("send", fd, Errno.raw(r, errno));
     }
 
     /** connect(2) on a non-blocking socket: 0 when connected, or {@code -errno} (EINPROGRESS: wait for output). */
