@@ -3,6 +3,7 @@ package dev.weft.server;
 import dev.weft.poller.Diagnostics;
 import dev.weft.poller.PollFile;
 import dev.weft.poller.Poller;
+import dev.weft.poller.sys.Errno;
 import dev.weft.poller.sys.Fds;
 import dev.weft.poller.sys.Sockets;
 import java.io.IOException;
@@ -94,13 +95,17 @@ final class Connections implements Acceptor.Admission {
         }
     }
 
-    /** The refusal: one non-blocking write of the response, FIN, a non-blocking read of what came, close. */
+    /**
+     * The refusal: one non-blocking write of the response (MSG_MORE: the FIN rides in its segment), FIN, a
+     * non-blocking read of what came, close.
+     */
     private void reject(PollFile file) {
         metrics.rejected(); // counted before the close the client observes
         try {
             if (overCapacityResponse != null && file.pin()) {
                 try {
-                    Fds.write(file.fd(), MemorySegment.ofArray(overCapacityResponse)); // all, or part, or none
+                    Sockets.send(file.fd(), MemorySegment.ofArray(overCapacityResponse), Sockets.MSG_MORE,
+                            Errno.capture()); // all, or part, or none
                     Sockets.shutdown(file.fd(), Sockets.SHUT_WR);
                     Fds.read(file.fd(), MemorySegment.ofArray(new byte[REJECT_DRAIN_BYTES]));
                 } finally {
