@@ -63,7 +63,7 @@ final class ExchangeRules implements Http1ConnectionListener {
         if (ctx instanceof WeftConnectionContext weft) {
             if (receive) {
                 weft.requestHeadReceived(saysClose(headers), hasBody(headers));
-            } else if (weft.responseHeadSending(saysClose(headers))
+            } else if (weft.responseHeadSending(saysClose(headers), contentLength(headers))
                     && headers instanceof WritableHeaders<?> writable) {
                 writable.set(HeaderValues.CONNECTION_CLOSE); // the client learns that this connection ends here
             }
@@ -86,6 +86,15 @@ final class ExchangeRules implements Http1ConnectionListener {
     /** Connection: close (the map lookup first: containsToken walks the values through a stream). */
     private static boolean saysClose(Headers headers) {
         return headers.contains(HeaderNames.CONNECTION) && headers.containsToken(HeaderValues.CONNECTION_CLOSE);
+    }
+
+    /** The response's Content-Length, or -1 without one (a streamed body) or with one Helidon cannot parse. */
+    private static long contentLength(Headers headers) {
+        try {
+            return headers.contentLength().orElse(-1);
+        } catch (IllegalArgumentException malformed) {
+            return -1;
+        }
     }
 
     /** Transfer-Encoding, or a Content-Length over 0 (a malformed one counts: Helidon rejects it later). */

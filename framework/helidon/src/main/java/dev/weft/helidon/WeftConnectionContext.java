@@ -187,14 +187,18 @@ final class WeftConnectionContext implements ConnectionContext {
         responseStatus = code;
     }
 
+    /** A whole response up to this length, the connection's last, is sent with its FIN in its last segment. */
+    static final long FIN_WITH_RESPONSE_BYTES = 4096;
+
     /**
-     * A response head is about to be written; {@code close} when it says Connection: close already. True when
+     * A response head is about to be written; {@code close} when it says Connection: close already;
+     * {@code contentLength} its Content-Length, or -1 (streamed). True when
      * this response must end the connection and say so: the server is stopping (graceful stop: the exchange in
      * flight is the connection's last), or a 5xx answer to a request with a body. Helidon 4.5.0
      * answers a broken chunked body with 500 and keeps reading the same bytes as the next request, which
      * lets a request hidden in the body be answered; after such an answer nothing of that input is trusted.
      */
-    boolean responseHeadSending(boolean close) {
+    boolean responseHeadSending(boolean close, long contentLength) {
         if (lastResponseSent) {
             // A response after one that ended the connection: Helidon read what followed (a body it did not
             // consume) as a request and is answering it. One response per request: nothing more goes out.
@@ -206,6 +210,11 @@ final class WeftConnectionContext implements ConnectionContext {
             closeAfterResponse = true;
         }
         lastResponseSent = closeAfterResponse;
+        if (lastResponseSent && !requestWithBody && contentLength >= 0 && contentLength <= FIN_WITH_RESPONSE_BYTES) {
+            // Helidon writes it and the exchange loop ends: its last segment can wait for the close's FIN. Not a
+            // streamed body (its chunks may be apart) nor a request with a body (the handler may wait for it).
+            socket.lastResponseFollows();
+        }
         return last && !close;
     }
 

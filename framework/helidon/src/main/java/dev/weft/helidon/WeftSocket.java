@@ -32,6 +32,7 @@ final class WeftSocket implements HelidonSocket {
     private final PeerInfo remote;
     private final PeerInfo local;
     private final ReentrantLock writeLock = new ReentrantLock();
+    private volatile boolean lastResponse; // set once: what is written from now on is the connection's last bytes
 
     WeftSocket(Connection connection, String socketId, long connectionNumber) {
         this.connection = connection;
@@ -70,6 +71,15 @@ final class WeftSocket implements HelidonSocket {
     }
 
     /**
+     * The connection's last response, a small whole one, is about to be written and the connection closes right
+     * after it: from now on writes carry MSG_MORE ({@link Connection#writeBeforeClose}), so that the close's FIN
+     * travels in the response's last segment.
+     */
+    void lastResponseFollows() {
+        lastResponse = true;
+    }
+
+    /**
      * Writes every available byte of {@code buffer}, parking while the peer's window is full. Up to a pooled
      * buffer's size it goes through a pooled buffer held for this write only; a larger one through an array of its
      * own (at most {@value #MAX_WRITE_BYTES} bytes per write(2)), dropped afterwards: an idle connection holds no
@@ -84,12 +94,12 @@ final class WeftSocket implements HelidonSocket {
                 if (n <= BufferPool.BUFFER_BYTES) {
                     pooled = pooled != null ? pooled : BufferPool.SHARED.acquire();
                     buffer.read(pooled.array(), 0, n);
-                    connection.write(pooled.segment(0, n));
+                    write(pooled.segment(0, n));
                 } else {
                     n = Math.min(n, MAX_WRITE_BYTES);
                     byte[] out = new byte[n];
                     buffer.read(out, 0, n);
-                    connection.write(out, 0, n);
+                    write(MemorySegment.ofArray(out));
                 }
             }
         } catch (IOException e) {
@@ -99,6 +109,14 @@ final class WeftSocket implements HelidonSocket {
                 BufferPool.SHARED.release(pooled);
             }
             writeLock.unlock();
+        }
+    }
+
+    private void write(MemorySegment bytes) throws IOException {
+        if (lastResponse) {
+            connection.writeBeforeClose(bytes);
+        } else {
+            connection.write(bytes);
         }
     }
 

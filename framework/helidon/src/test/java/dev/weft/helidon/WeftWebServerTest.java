@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.http.TcpSegments;
 import dev.weft.http.Wire;
 import dev.weft.poller.NoFdLeaks;
 import dev.weft.poller.Poller;
@@ -61,6 +62,35 @@ class WeftWebServerTest {
         assertEquals(20, tcp.stats().accepted());
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             assertFalse(t.getName().startsWith("weft-") && t.isAlive(), "left running: " + t);
+        }
+    }
+
+    /**
+     * Property: a small whole response that ends the connection carries the FIN in its last segment (weft's socket
+     * sends it with MSG_MORE): the client receives one segment without data fewer than for a streamed response.
+     */
+    @Test
+    void aClosingSmallResponsesFinTravelsWithIt() throws Exception {
+        WeftWebServer server = WeftWebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
+                .routing(r -> r.get("/whole", (req, res) -> res.send("Hello, World!"))
+                        .get("/streamed", (req, res) -> {
+                            try (var out = res.outputStream()) {
+                                out.write("Hello, World!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                out.flush(); // chunked from here: the FIN goes alone
+                            }
+                        }))
+                .build().start();
+        try {
+            int whole = Integer.MAX_VALUE;
+            int streamed = Integer.MAX_VALUE;
+            for (int i = 0; i < 5; i++) {
+                whole = Math.min(whole, TcpSegments.withoutData(Servers.address(server), "/whole", "Hello, World!"));
+                streamed = Math.min(streamed,
+                        TcpSegments.withoutData(Servers.address(server), "/streamed", "Hello, World!"));
+            }
+            assertEquals(streamed - 1, whole, "segments without data: whole " + whole + ", streamed " + streamed);
+        } finally {
+            server.stop();
         }
     }
 
