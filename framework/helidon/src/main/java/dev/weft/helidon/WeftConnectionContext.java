@@ -41,6 +41,9 @@ import java.util.concurrent.ExecutorService;
  * </pre>
  */
 final class WeftConnectionContext implements ConnectionContext {
+    /** A whole response up to this length, the connection's last, is sent with its FIN in its last segment. */
+    static final long FIN_WITH_RESPONSE_BYTES = 4096;
+
     private final HelidonListener listener;
     private final WeftSocket socket;
     private final DataReader reader;
@@ -186,9 +189,6 @@ final class WeftConnectionContext implements ConnectionContext {
     void responseStatus(int code) {
         responseStatus = code;
     }
-
-    /** A whole response up to this length, the connection's last, is sent with its FIN in its last segment. */
-    static final long FIN_WITH_RESPONSE_BYTES = 4096;
 
     /**
      * A response head is about to be written; {@code close} when it says Connection: close already;

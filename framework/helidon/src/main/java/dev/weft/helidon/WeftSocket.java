@@ -19,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <pre>
  * Threading: get() is called by the connection's thread only (Helidon's reader is single-threaded); it reads
  * through a pooled buffer held for that read only. write() may be called by any thread (a streaming response
- * written from elsewhere): writeLock serialises writers.
+ * written from elsewhere): writeLock serialises writers. lastResponse is volatile, set once (false → true) by the
+ * thread about to write the connection's last response head, read by writers.
  * </pre>
  */
 final class WeftSocket implements HelidonSocket {
