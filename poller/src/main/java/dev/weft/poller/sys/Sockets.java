@@ -123,16 +123,7 @@ public final class Sockets {
 
     public static int getInt(int fd, int level, int option) throws ErrnoException {
         int[] value = new int[1];
-        int[] length = {Integer.BYTES};
-        MemorySegment errno = Errno.capture();
-        int r;
-        try {
-            r = (int) GETSOCKOPT.invokeExact(errno, fd, level, option, MemorySegment.ofArray(value),
-                    MemorySegment.ofArray(length));
-        } catch (Throwable t) {
-            throw Libc.unexpected(t);
-        }
-        Errno.check("getsockopt(" + level + "," + option + ")", fd, Errno.raw(r, errno));
+        get(fd, level, option, MemorySegment.ofArray(value));
         return value[0];
     }
 
