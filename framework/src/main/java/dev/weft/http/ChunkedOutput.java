@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  * as one chunk (RFC 9112 §7.1) when it is full, on {@link #flush()} and on {@link #close()} — so small writes
  * (even {@code write(int)}) cost no syscall each. The response head goes out with the first chunk; close sends
  * the last chunk in the same write as the data before it. On HTTP/1.0 the body is close-delimited (no framing);
- * for HEAD, 204 and 304 there is no body and writes are discarded.
+ * for HEAD, 204 and 304 there is no body and writes are discarded. The write that ends the body is the
+ * response's last ({@link Response#writeBody}): on a connection that closes after it, its FIN rides with it.
  *
  * <pre>
  * Buffer layout (one array, one write per chunk):
@@ -107,7 +108,7 @@ final class ChunkedOutput extends OutputStream {
             end += LAST_CHUNK.length;
         }
         count = 0;
-        response.writeBody(buf, start, end - start);
+        response.writeBody(buf, start, end - start, last);
     }
 
     private void checkOpen() throws IOException {

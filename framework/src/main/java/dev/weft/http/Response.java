@@ -12,8 +12,9 @@ import java.nio.charset.StandardCharsets;
  * ({@link #stream()}: chunked on HTTP/1.1, close-delimited on HTTP/1.0, buffered into chunks of
  * {@value ChunkedOutput#CHUNK_BYTES} bytes). The head and a small body go out in one write. HEAD responses carry
  * the fields (Content-Length included) and no body. Date is always added; "Connection: close" when the
- * connection will close after this response — and then a whole body's last segment waits in the kernel for the
- * close that follows the handler, so that the FIN travels in it ({@link Connection#writeBeforeClose}).
+ * connection will close after this response — and then the response's last segment (a whole body's, or the one
+ * that ends a stream) waits in the kernel for the close that follows, so that the FIN travels in it
+ * ({@link Connection#writeBeforeClose}).
  *
  * <p>A response is sent once: {@code send} after {@code send} (or after {@code stream()}) throws
  * {@link IllegalStateException}, and the server logs it as a handler bug.
@@ -240,7 +241,10 @@ public final class Response {
      * A streamed body: chunked on HTTP/1.1, close-delimited on HTTP/1.0. Writes are buffered into chunks of
      * {@value ChunkedOutput#CHUNK_BYTES} bytes; {@code flush()} sends what is buffered (the head with it, the
      * first time); {@code close()} ends the body (the server closes it if the handler does not). Calling it
-     * again returns the same stream.
+     * again returns the same stream. On a connection that closes after the response, what {@code close()} writes
+     * leaves with the connection's FIN, as {@link #send}'s last segment does (and with the same cost: a handler
+     * that goes on working after closing the stream holds it back until it returns, or about 200 ms at most);
+     * the chunks before it leave as they are written.
      *
      * @return the body stream
      * @throws IllegalStateException when the response was already sent
@@ -275,20 +279,25 @@ public final class Response {
         }
     }
 
-    /** Called by the stream: its bytes, preceded by the head the first time (one write). */
-    void writeBody(byte[] b, int off, int len) throws IOException {
+    /**
+     * Called by the stream: its bytes, preceded by the head the first time (one write). {@code end}: they end the
+     * body (the stream is closing) — the connection's last bytes if it closes after this response and the request
+     * body has been read, sent as {@link #send}'s are so that the FIN rides with them.
+     */
+    void writeBody(byte[] b, int off, int len, boolean end) throws IOException {
         if (headDeferred) {
             headDeferred = false;
             pendingHead = streamHead(streamChunked);
         }
+        boolean last = end && !keepAlive && requestBody.fullyRead();
         if (pendingHead != null) {
             byte[] h = pendingHead;
             pendingHead = null;
             byte[] all = java.util.Arrays.copyOf(h, h.length + len);
             System.arraycopy(b, off, all, h.length, len);
-            write(all, 0, all.length, false);
+            write(all, 0, all.length, last);
         } else if (len > 0) {
-            write(b, off, len, false);
+            write(b, off, len, last);
         }
     }
 
