@@ -67,15 +67,8 @@ public final class BlockingIo {
         }
     }
 
-    /**
-     * One non-blocking read attempt.
-     *
-     * @param item the registration of the fd to read
-     * @param dst  where to put the bytes
-     * @return the byte count, 0 at end of stream, or {@link Errno#WOULD_BLOCK}
-     * @throws IOException {@link FileClosedException}, or the syscall's error
-     */
-    public static long tryRead(Item item, MemorySegment dst) throws IOException {
+    /** One non-blocking read attempt: the byte count, 0 at end of stream, or {@link Errno#WOULD_BLOCK}. */
+    private static long tryRead(Item item, MemorySegment dst) throws IOException {
         PollFile file = item.file();
         file.pinOrThrow();
         try {
@@ -85,18 +78,7 @@ public final class BlockingIo {
         }
     }
 
-    /**
-     * One non-blocking write attempt.
-     *
-     * @param item the registration of the fd to write
-     * @param src  the bytes
-     * @return the bytes written (maybe fewer than asked), or {@link Errno#WOULD_BLOCK}
-     * @throws IOException {@link FileClosedException}, or the syscall's error
-     */
-    public static long tryWrite(Item item, MemorySegment src) throws IOException {
-        return tryWrite(item, src, false);
-    }
-
+    /** One non-blocking write attempt: the bytes written (maybe fewer than asked), or {@link Errno#WOULD_BLOCK}. */
     private static long tryWrite(Item item, MemorySegment src, boolean more) throws IOException {
         PollFile file = item.file();
         file.pinOrThrow();
