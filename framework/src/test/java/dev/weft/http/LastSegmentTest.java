@@ -43,7 +43,9 @@ class LastSegmentTest {
                         out.write("Hello, World!".getBytes(StandardCharsets.US_ASCII));
                     }
                 })
-                .get("/left-open", (req, res) -> res.stream().write("Hello, World!".getBytes(StandardCharsets.US_ASCII)))
+                .get("/left-open", (req, res) -> { // the server ends the stream after the handler
+                    res.stream().write("Hello, World!".getBytes(StandardCharsets.US_ASCII));
+                })
                 .get("/then-work", (req, res) -> {
                     res.send("early");
                     CLIENT_HAS_IT.await(30, TimeUnit.SECONDS); // "work" that lasts until the client has the response
