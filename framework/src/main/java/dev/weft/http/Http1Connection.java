@@ -129,6 +129,13 @@ final class Http1Connection {
         if (healthy) {
             response.finish(); // a handler that failed mid-stream gets no last chunk: its body must read as cut
         }
+        if (observer != null && healthy && !response.keepAlive() && response.complete() && b.fullyRead()) {
+            // The connection ends with this exchange, and its last segment waits for the close (MSG_MORE): close
+            // now, so that the observer's time (an access log line) is not the client's. The peer is asked first:
+            // the observer's record names it, and the kernel forgets it at close.
+            endpoints.peerOrNull();
+            connection.close();
+        }
         observe(response.onWire() ? response.status() : 0, response.complete());
         b.releaseBudget();
         // Keep the connection only if the framing of what follows is certain: the body fully consumed.

@@ -162,10 +162,10 @@ public final class Response {
     /**
      * Sends the whole response with this body (Content-Length framing). When the connection closes after it
      * ("Connection: close": the client asked, HTTP/1.0, the server is draining) and the request body has been
-     * read, its last segment leaves with the connection's FIN when the exchange ends (the handler has returned,
-     * the exchange observer has run): two segments fewer per connection. A handler that goes on working after
-     * sending such a response holds that segment back until it returns, or for at most TCP's cork ceiling (about
-     * 200 ms).
+     * read, its last segment leaves with the connection's FIN when the handler has returned (the connection is
+     * closed before the exchange observer runs): two segments fewer per connection. A handler that goes on
+     * working after sending such a response holds that segment back until it returns, or for at most TCP's cork
+     * ceiling (about 200 ms).
      *
      * @param body the body (not sent for HEAD, 204 and 304)
      * @throws IOException           when the client cannot be written to (the connection is then closed)

@@ -118,6 +118,38 @@ class LastSegmentTest {
         }
     }
 
+    /**
+     * Property: a closing response reaches the client whole, to its end of stream, while the exchange observer is
+     * still running (the connection is closed before it runs: its last segment does not wait for it).
+     */
+    @Test
+    void aSlowObserverDoesNotHoldAClosingResponseBack() throws Exception {
+        CountDownLatch clientHasAll = new CountDownLatch(1);
+        AtomicBoolean observerReturned = new AtomicBoolean();
+        try (HttpServer observed = HttpServer.builder()
+                .observer(exchange -> {
+                    try {
+                        clientHasAll.await(30, TimeUnit.SECONDS); // "work" until the client has read to the end
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    observerReturned.set(true);
+                })
+                .get("/", (req, res) -> res.send("observed"))
+                .port(0)
+                .start();
+             Wire w = new Wire(observed.address())) {
+            String all;
+            try {
+                all = w.send("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").readToEnd();
+                assertFalse(observerReturned.get(), "the response ended while the observer was still running");
+            } finally {
+                clientHasAll.countDown();
+            }
+            assertTrue(all.startsWith("HTTP/1.1 200") && all.endsWith("\r\n\r\nobserved"), all);
+        }
+    }
+
     /** Property: a response held for the FIN still reaches the client while its handler is running. */
     @Test
     void aHandlerStillRunningDoesNotHoldItsResponseBack() throws Exception {
