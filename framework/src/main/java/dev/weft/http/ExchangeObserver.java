@@ -4,7 +4,8 @@ package dev.weft.http;
  * Observes every exchange once it ends — the hook behind the access log ({@link AccessLog}) and the
  * weft-micrometer metrics. Called once per exchange on the connection's thread, after the response was
  * written (or the connection failed), also for requests the parser rejected; keep it quick and never block.
- * An observer that throws is logged and does not affect the connection. Unused, the hook costs one null check
+ * When the exchange ends its connection cleanly, the connection is closed before the observer is called, so the
+ * client's last segment never waits for it; otherwise the next request on the connection does. An observer that throws is logged and does not affect the connection. Unused, the hook costs one null check
  * per exchange: with no observer the server reads no clock and builds no {@link Exchange}.
  */
 @FunctionalInterface
