@@ -129,7 +129,7 @@ final class Http1Connection {
         if (healthy) {
             response.finish(); // a handler that failed mid-stream gets no last chunk: its body must read as cut
         }
-        if (observer != null && healthy && !response.keepAlive() && response.complete() && b.fullyRead()) {
+        if (observer != null && !response.keepAlive() && response.complete() && b.fullyRead()) {
             // The connection ends with this exchange, and its last segment waits for the close (MSG_MORE): close
             // now, so that the observer's time (an access log line) is not the client's. The peer is asked first:
             // the observer's record names it, and the kernel forgets it at close.

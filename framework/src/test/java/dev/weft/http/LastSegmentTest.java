@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.poller.NoFdLeaks;
+import dev.weft.testing.HttpServerTest;
+import dev.weft.testing.SetUpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -16,8 +18,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -28,16 +28,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Segments are counted on the client's socket ({@link TcpSegments}).
  */
 @ExtendWith(NoFdLeaks.class)
+@HttpServerTest
 class LastSegmentTest {
     private static final int EXCHANGES = 5;
     private static final CountDownLatch CLIENT_HAS_IT = new CountDownLatch(1);
     private static final AtomicBoolean HANDLER_RETURNED = new AtomicBoolean();
-    private static HttpServer server;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = HttpServer.builder()
-                .get("/whole", (req, res) -> res.send("Hello, World!"))
+    @SetUpServer
+    static void routes(HttpServer.Builder server) {
+        server.get("/whole", (req, res) -> res.send("Hello, World!"))
                 .get("/streamed", (req, res) -> {
                     try (var out = res.stream()) {
                         out.write("Hello, World!".getBytes(StandardCharsets.US_ASCII));
@@ -50,14 +49,7 @@ class LastSegmentTest {
                     res.send("early");
                     CLIENT_HAS_IT.await(30, TimeUnit.SECONDS); // "work" that lasts until the client has the response
                     HANDLER_RETURNED.set(true);
-                })
-                .port(0)
-                .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+                });
     }
 
     /**
@@ -67,12 +59,12 @@ class LastSegmentTest {
      * an occasional extra acknowledgement does not decide it.
      */
     @Test
-    void aClosingResponsesFinTravelsWithItsLastBytes() throws Exception {
+    void aClosingResponsesFinTravelsWithItsLastBytes(InetSocketAddress server) throws Exception {
         int finAlone = finAloneReference();
         for (String path : List.of("/whole", "/streamed", "/left-open")) {
             int fewest = Integer.MAX_VALUE;
             for (int i = 0; i < EXCHANGES; i++) {
-                fewest = Math.min(fewest, TcpSegments.withoutData(server.address(), path, "Hello, World!"));
+                fewest = Math.min(fewest, TcpSegments.withoutData(server, path, "Hello, World!"));
             }
             assertEquals(finAlone - 1, fewest, path + ": segments without data " + fewest + ", FIN alone " + finAlone);
         }
@@ -152,8 +144,8 @@ class LastSegmentTest {
 
     /** Property: a response held for the FIN still reaches the client while its handler is running. */
     @Test
-    void aHandlerStillRunningDoesNotHoldItsResponseBack() throws Exception {
-        try (Wire w = new Wire(server.address())) {
+    void aHandlerStillRunningDoesNotHoldItsResponseBack(InetSocketAddress server) throws Exception {
+        try (Wire w = new Wire(server)) {
             Wire.Reply r;
             try {
                 r = w.send("GET /then-work HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").readResponse();
