@@ -432,7 +432,7 @@ public final class Connection implements AutoCloseable {
 
     /** Emits the JFR close event (when enabled); called by the server on the handler thread as it ends. */
     void recordClose(String cause) {
-        ConnectionEvents.closed(file.fd(), System.nanoTime() - openedAtNanos, bytesIn, bytesOut, cause);
+        ConnectionEvents.closed(file.fd(), openedAtNanos, bytesIn, bytesOut, cause);
     }
 
     /**

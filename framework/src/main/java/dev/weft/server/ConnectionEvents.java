@@ -68,11 +68,12 @@ final class ConnectionEvents {
         }
     }
 
-    static void closed(int fd, long lifetime, long bytesIn, long bytesOut, String cause) {
+    /** @param openedAtNanos the connection's System.nanoTime() at accept (the clock is read only when enabled) */
+    static void closed(int fd, long openedAtNanos, long bytesIn, long bytesOut, String cause) {
         Closed event = new Closed();
         if (event.isEnabled()) {
             event.fd = fd;
-            event.lifetime = lifetime;
+            event.lifetime = System.nanoTime() - openedAtNanos;
             event.bytesIn = bytesIn;
             event.bytesOut = bytesOut;
             event.cause = cause;

@@ -16,7 +16,9 @@ import java.util.function.BooleanSupplier;
  * poller reports readiness; repeat. Works from virtual and platform threads alike; no thread ever blocks in
  * the kernel. Each syscall is made under a pin, so the fd cannot be closed and its number reused under it.
  *
- * <p>Timeouts are deadlines for the whole call ({@code timeoutNanos > 0}); {@link #NO_TIMEOUT} waits forever.
+ * <p>Timeouts are deadlines for the whole call ({@code timeoutNanos > 0}), counted from its first wait: the
+ * non-blocking syscalls before it take microseconds, and a call that never waits reads no clock (most reads and
+ * writes). {@link #NO_TIMEOUT} waits forever.
  * A wait that ends without readiness throws: {@link SocketTimeoutException} (deadline), {@link
  * InterruptedIOException} (interrupt; the thread's interrupt status stays set), {@link FileClosedException},
  * {@link SetClosedException}.
@@ -57,13 +59,15 @@ public final class BlockingIo {
      */
     public static long read(Item item, MemorySegment dst, long timeoutNanos, BooleanSupplier stopWaiting)
             throws IOException {
-        long deadline = deadline(timeoutNanos);
+        checkTimeout(timeoutNanos);
+        long deadline = NOT_WAITED;
         for (;;) {
             long n = tryRead(item, dst);
             if (n != Errno.WOULD_BLOCK || stopWaiting.getAsBoolean()) {
                 return n;
             }
-            check(item, deadline == 0 ? item.awaitInput() : item.awaitInput(remaining(deadline)));
+            deadline = started(deadline, timeoutNanos);
+            check(item, deadline == NOT_WAITED ? item.awaitInput() : item.awaitInput(remaining(deadline)));
         }
     }
 
@@ -118,12 +122,14 @@ public final class BlockingIo {
     }
 
     private static void write(Item item, MemorySegment src, long timeoutNanos, boolean more) throws IOException {
-        long deadline = deadline(timeoutNanos);
+        checkTimeout(timeoutNanos);
+        long deadline = NOT_WAITED;
         long offset = 0;
         while (offset < src.byteSize()) {
             long n = tryWrite(item, offset == 0 ? src : src.asSlice(offset), more); // the first try needs no slice
             if (n == Errno.WOULD_BLOCK) {
-                check(item, deadline == 0 ? item.awaitOutput() : item.awaitOutput(remaining(deadline)));
+                deadline = started(deadline, timeoutNanos);
+                check(item, deadline == NOT_WAITED ? item.awaitOutput() : item.awaitOutput(remaining(deadline)));
             } else {
                 offset += n;
             }
@@ -139,7 +145,8 @@ public final class BlockingIo {
      * @throws IOException as {@link #read(Item, MemorySegment, long)}; EMFILE and the like as ErrnoException
      */
     public static int accept(Item item, long timeoutNanos) throws IOException {
-        long deadline = deadline(timeoutNanos);
+        checkTimeout(timeoutNanos);
+        long deadline = NOT_WAITED;
         for (;;) {
             PollFile file = item.file();
             file.pinOrThrow();
@@ -152,7 +159,8 @@ public final class BlockingIo {
             if (fd != Errno.WOULD_BLOCK) {
                 return fd;
             }
-            check(item, deadline == 0 ? item.awaitInput() : item.awaitInput(remaining(deadline)));
+            deadline = started(deadline, timeoutNanos);
+            check(item, deadline == NOT_WAITED ? item.awaitInput() : item.awaitInput(remaining(deadline)));
         }
     }
 
@@ -165,7 +173,8 @@ public final class BlockingIo {
      * @throws IOException as {@link #read(Item, MemorySegment, long)}; a refused connection as ErrnoException
      */
     public static void connect(Item item, InetSocketAddress address, long timeoutNanos) throws IOException {
-        long deadline = deadline(timeoutNanos);
+        checkTimeout(timeoutNanos);
+        long deadline = NOT_WAITED;
         PollFile file = item.file();
         file.pinOrThrow();
         int r;
@@ -183,7 +192,8 @@ public final class BlockingIo {
         // A socket registered before connect reports EPOLLHUP at its ADD (an unconnected TCP socket is "hung
         // up"), so one READY is not proof of a connection: re-check after every wake-up.
         for (;;) {
-            check(item, deadline == 0 ? item.awaitOutput() : item.awaitOutput(remaining(deadline)));
+            deadline = started(deadline, timeoutNanos);
+            check(item, deadline == NOT_WAITED ? item.awaitOutput() : item.awaitOutput(remaining(deadline)));
             file.pinOrThrow();
             try {
                 int error = Sockets.getInt(file.fd(), Sockets.SOL_SOCKET, Sockets.SO_ERROR);
@@ -199,13 +209,22 @@ public final class BlockingIo {
         }
     }
 
-    /** 0 for "no deadline", else an absolute System.nanoTime() deadline. */
-    private static long deadline(long timeoutNanos) {
-        if (timeoutNanos == NO_TIMEOUT) {
-            return 0;
+    /** A call's deadline before its first wait, and always for {@link #NO_TIMEOUT}. */
+    private static final long NOT_WAITED = 0;
+
+    private static void checkTimeout(long timeoutNanos) {
+        if (timeoutNanos != NO_TIMEOUT) {
+            Item.checkTimeout(timeoutNanos);
         }
-        long deadline = Item.deadline(timeoutNanos); // validates timeoutNanos > 0
-        return deadline == 0 ? 1 : deadline;         // 0 means "none" here
+    }
+
+    /** The call's deadline, fixed at its first wait: System.nanoTime() based, or NOT_WAITED without a timeout. */
+    private static long started(long deadline, long timeoutNanos) {
+        if (deadline != NOT_WAITED || timeoutNanos == NO_TIMEOUT) {
+            return deadline;
+        }
+        long d = System.nanoTime() + timeoutNanos;
+        return d == NOT_WAITED ? 1 : d;
     }
 
     private static long remaining(long deadline) {

@@ -138,7 +138,7 @@ public final class Item {
      * @throws ErrnoException if epoll refused the interest (EPOLL_CTL_MOD)
      */
     public WaitResult awaitInput() throws ErrnoException {
-        return await(IN, READER, INPUT_INTEREST, 0L, false);
+        return await(IN, READER, INPUT_INTEREST, 0L);
     }
 
     /**
@@ -149,7 +149,7 @@ public final class Item {
      * @throws ErrnoException if epoll refused the interest (EPOLL_CTL_MOD)
      */
     public WaitResult awaitInput(long timeoutNanos) throws ErrnoException {
-        return await(IN, READER, INPUT_INTEREST, deadline(timeoutNanos), true);
+        return await(IN, READER, INPUT_INTEREST, checkTimeout(timeoutNanos));
     }
 
     /**
@@ -159,7 +159,7 @@ public final class Item {
      * @throws ErrnoException if epoll refused the interest (EPOLL_CTL_MOD)
      */
     public WaitResult awaitOutput() throws ErrnoException {
-        return await(OUT, WRITER, OUTPUT_INTEREST, 0L, false);
+        return await(OUT, WRITER, OUTPUT_INTEREST, 0L);
     }
 
     /**
@@ -170,26 +170,26 @@ public final class Item {
      * @throws ErrnoException if epoll refused the interest (EPOLL_CTL_MOD)
      */
     public WaitResult awaitOutput(long timeoutNanos) throws ErrnoException {
-        return await(OUT, WRITER, OUTPUT_INTEREST, deadline(timeoutNanos), true);
+        return await(OUT, WRITER, OUTPUT_INTEREST, checkTimeout(timeoutNanos));
     }
 
-    private WaitResult await(int bit, VarHandle waiterSlot, int wanted, long deadline, boolean timed)
-            throws ErrnoException {
+    /** @param timeoutNanos the longest wait, or 0 for none */
+    private WaitResult await(int bit, VarHandle waiterSlot, int wanted, long timeoutNanos) throws ErrnoException {
         claim(waiterSlot, bit);
         try {
             // A released item touches neither its file nor its set again: park() reports how it was released.
             WaitResult armed = isReleased() ? null : arm(wanted);
-            return armed != null ? armed : park(bit, deadline, timed);
+            return armed != null ? armed : park(bit, timeoutNanos);
         } finally {
             waiterSlot.setVolatile(this, (Thread) null);
         }
     }
 
-    static long deadline(long timeoutNanos) {
+    static long checkTimeout(long timeoutNanos) {
         if (timeoutNanos <= 0) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeoutNanos + " ns");
         }
-        return System.nanoTime() + timeoutNanos;
+        return timeoutNanos;
     }
 
     /** Becomes the one waiter in this direction, or throws. */
@@ -200,16 +200,23 @@ public final class Item {
         }
     }
 
-    /** Parks until {@code bit} is ready, the item is released, the thread is interrupted, or the deadline. */
-    private WaitResult park(int bit, long deadline, boolean timed) {
+    /**
+     * Parks until {@code bit} is ready, the item is released, the thread is interrupted, or {@code timeoutNanos}
+     * (0: none) have passed. The clock is read once to fix the deadline, and again only after a wake-up that
+     * brought no readiness (keep-alive's wait for the next request reads it once).
+     */
+    private WaitResult park(int bit, long timeoutNanos) {
         Thread me = Thread.currentThread();
+        boolean timed = timeoutNanos != 0;
+        long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         // Long timeouts are kept by the poller's sweeper (no timer task per wait); short ones by parkNanos.
-        boolean coarse = timed && deadline - System.nanoTime() >= TimeoutSweeper.COARSE_FROM_NANOS;
+        boolean coarse = timeoutNanos >= TimeoutSweeper.COARSE_FROM_NANOS;
         if (coarse) {
             setDeadline(bit, deadline == 0 ? 1 : deadline);
         }
         try {
-            for (;;) {
+            long remaining = timeoutNanos; // the deadline was just fixed: no second clock read before the first park
+            for (boolean woken = false; ; woken = true) {
                 int r = ready;
                 if ((r & CLOSED_MASK) != 0) {
                     return (r & FILE_CLOSED) != 0 ? WaitResult.FILE_CLOSED : WaitResult.SET_CLOSED;
@@ -221,9 +228,11 @@ public final class Item {
                 if (me.isInterrupted()) {
                     return WaitResult.INTERRUPTED;
                 }
-                long remaining = timed ? deadline - System.nanoTime() : 0L;
-                if (timed && remaining <= 0) {
-                    return WaitResult.TIMED_OUT;
+                if (timed && woken) {
+                    remaining = deadline - System.nanoTime();
+                    if (remaining <= 0) {
+                        return WaitResult.TIMED_OUT;
+                    }
                 }
                 set.countPark();
                 if (timed && !coarse) {
