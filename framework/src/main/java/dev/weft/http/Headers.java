@@ -97,15 +97,6 @@ public final class Headers {
         return indexOf(name, 0) >= 0;
     }
 
-    /** How many field lines carry {@code name}. */
-    int count(String name) {
-        int n = 0;
-        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-            n++;
-        }
-        return n;
-    }
-
     /** True when some value of {@code name}, as a comma-separated list, holds {@code token} (any case). */
     boolean hasToken(String name, String token) {
         for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
@@ -136,11 +127,13 @@ public final class Headers {
         return b == ' ' || b == '\t';
     }
 
-    /** True when the value of field line {@code index} holds any of {@code chars}. */
+    /** True when the value of field line {@code index} holds any of {@code chars} (a few ASCII characters). */
     boolean valueHasAny(int index, String chars) {
         for (int i = spans[index * 4 + 2]; i < spans[index * 4 + 3]; i++) {
-            if (chars.indexOf(bytes[i] & 0xFF) >= 0) {
-                return true;
+            for (int k = 0; k < chars.length(); k++) { // not String.indexOf: its intrinsic is set up per byte
+                if (bytes[i] == chars.charAt(k)) {
+                    return true;
+                }
             }
         }
         return false;

@@ -100,11 +100,17 @@ final class RequestLine {
      * is the Host field's, made into a String only if asked for ({@link RequestHead#authority()}).
      */
     private static String host(Headers headers, int minor) throws HttpException {
-        int hosts = headers.count("host");
-        if (hosts > 1 || (minor == 1 && hosts == 0)) {
-            throw HttpException.badRequest(hosts == 0 ? "missing Host" : "repeated Host");
+        int host = headers.indexOf("host", 0);
+        if (host < 0) {
+            if (minor == 1) {
+                throw HttpException.badRequest("missing Host");
+            }
+            return null;
         }
-        if (hosts == 1 && headers.valueHasAny(headers.indexOf("host", 0), " \t/@")) {
+        if (headers.indexOf("host", host + 1) >= 0) {
+            throw HttpException.badRequest("repeated Host");
+        }
+        if (headers.valueHasAny(host, " \t/@")) {
             throw HttpException.badRequest("invalid Host");
         }
         return null;

@@ -41,6 +41,13 @@ class HeadParserTest {
             two spaces in the request-line    | GET  / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n                              | error 400
             missing Host in 1.1 §3.2          | GET / HTTP/1.1\\r\\n\\r\\n                                          | error 400
             repeated Host §3.2                | GET / HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n                   | error 400
+            repeated Host, apart, any case    | GET / HTTP/1.1\\r\\nhost: a\\r\\nX: y\\r\\nHOST: a\\r\\n\\r\\n          | error 400
+            repeated Host in 1.0              | GET / HTTP/1.0\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n                   | error 400
+            Host with userinfo                | GET / HTTP/1.1\\r\\nHost: u@h\\r\\n\\r\\n                            | error 400
+            Host with a path                  | GET / HTTP/1.1\\r\\nHost: h/p\\r\\n\\r\\n                            | error 400
+            Host with a space inside          | GET / HTTP/1.1\\r\\nHost: a b\\r\\n\\r\\n                            | error 400
+            Host with a tab inside, in 1.0    | GET / HTTP/1.0\\r\\nHost: a\\tb\\r\\n\\r\\n                           | error 400
+            Host in upper case, with a port   | GET / HTTP/1.1\\r\\nHOST: h:8080\\r\\n\\r\\n                         | ok GET / 1.1 length=0
             HTTP/2.0 request-line → 505       | GET / HTTP/2.0\\r\\nHost: x\\r\\n\\r\\n                               | error 505
             malformed version                 | GET / HTTP/1\\r\\nHost: x\\r\\n\\r\\n                                 | error 400
             lower-case version                | GET / http/1.1\\r\\nHost: x\\r\\n\\r\\n                               | error 400
@@ -114,6 +121,7 @@ class HeadParserTest {
     }
 
     private static String unescape(String s) {
-        return s.replace("\\r", "\r").replace("\\n", "\n").replace("\\u0000", "\u0000").replace("\\u0001", "\u0001");
+        return s.replace("\\r", "\r").replace("\\n", "\n").replace("\\u0000", "\u0000").replace("\\u0001", "\u0001")
+                .replace("\\t", "\t");
     }
 }
