@@ -34,8 +34,12 @@ import java.util.concurrent.locks.LockSupport;
  *             serialises the EPOLL_CTL_MODs so each carries the union (a reader and a writer arming at once
  *             must not drop each other's bit). The MOD's file pin and set reference are taken before the
  *             monitor and dropped after it: nothing is freed or closed under it.
- *   readDeadline, volatile; written by the claimed reader / writer around a coarse wait, read by the
- *   writeDeadline  TimeoutSweeper. A sweep that misses a just-published deadline catches it one tick later.
+ *   readDeadline, a coarse wait's deadline. 0: none. Negative: the wait's timeout, negated, published by the
+ *   writeDeadline  claimed reader / writer as it parks — a waiter reads no clock. Positive: its System.nanoTime()
+ *                 deadline, fixed by the TimeoutSweeper (CAS from the negative value) from a clock read after it
+ *                 saw the timeout, so never before the wait began. The waiter clears it (0) as its wait ends; a
+ *                 fix that comes after fails its CAS. (nanoTime is CLOCK_MONOTONIC on Linux, time since boot:
+ *                 positive, so the signs cannot collide.)
  *
  *   A released item (a closed bit set) is never armed again: a late wait touches neither file nor set.
  *
@@ -59,6 +63,8 @@ public final class Item {
     private static final VarHandle READY;
     private static final VarHandle READER;
     private static final VarHandle WRITER;
+    private static final VarHandle READ_DEADLINE;
+    private static final VarHandle WRITE_DEADLINE;
 
     static {
         try {
@@ -66,6 +72,8 @@ public final class Item {
             READY = l.findVarHandle(Item.class, "ready", int.class);
             READER = l.findVarHandle(Item.class, "reader", Thread.class);
             WRITER = l.findVarHandle(Item.class, "writer", Thread.class);
+            READ_DEADLINE = l.findVarHandle(Item.class, "readDeadline", long.class);
+            WRITE_DEADLINE = l.findVarHandle(Item.class, "writeDeadline", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -83,8 +91,8 @@ public final class Item {
     private volatile int ready;       // CAS only
     private volatile Thread reader;   // CAS only
     private volatile Thread writer;   // CAS only
-    private volatile long readDeadline;   // written by the claimed reader; 0 = no coarse deadline
-    private volatile long writeDeadline;  // written by the claimed writer; 0 = no coarse deadline
+    private volatile long readDeadline;   // claimed reader; CAS by the sweeper. See the header
+    private volatile long writeDeadline;  // claimed writer; CAS by the sweeper. See the header
     private volatile int interest;    // written under this item's monitor; see the header
     boolean dying;                    // guarded by file.lock
     Item nextInFile;                  // guarded by file.lock
@@ -202,20 +210,23 @@ public final class Item {
 
     /**
      * Parks until {@code bit} is ready, the item is released, the thread is interrupted, or {@code timeoutNanos}
-     * (0: none) have passed. The clock is read once to fix the deadline, and again only after a wake-up that
-     * brought no readiness (keep-alive's wait for the next request reads it once).
+     * (0: none) have passed. A short timeout reads the clock once, to fix its deadline; a coarse one not at all
+     * (the sweeper fixes its deadline). Either reads it again only after a wake-up that brought no readiness, so
+     * keep-alive's wait for the next request reads no clock.
      */
     private WaitResult park(int bit, long timeoutNanos) {
         Thread me = Thread.currentThread();
-        boolean timed = timeoutNanos != 0;
-        long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         // Long timeouts are kept by the poller's sweeper (no timer task per wait); short ones by parkNanos.
         boolean coarse = timeoutNanos >= TimeoutSweeper.COARSE_FROM_NANOS;
+        VarHandle deadlineSlot = bit == IN ? READ_DEADLINE : WRITE_DEADLINE;
+        long deadline = 0L; // a short wait's; a coarse wait's is in deadlineSlot once the sweeper fixed it
         if (coarse) {
-            setDeadline(bit, deadline == 0 ? 1 : deadline);
+            deadlineSlot.setVolatile(this, -timeoutNanos);
+        } else if (timeoutNanos != 0) {
+            deadline = System.nanoTime() + timeoutNanos;
         }
         try {
-            long remaining = timeoutNanos; // the deadline was just fixed: no second clock read before the first park
+            long remaining = timeoutNanos; // no wake-up yet: all of it
             for (boolean woken = false; ; woken = true) {
                 int r = ready;
                 if ((r & CLOSED_MASK) != 0) {
@@ -228,42 +239,46 @@ public final class Item {
                 if (me.isInterrupted()) {
                     return WaitResult.INTERRUPTED;
                 }
-                if (timed && woken) {
-                    remaining = deadline - System.nanoTime();
-                    if (remaining <= 0) {
-                        return WaitResult.TIMED_OUT;
+                if (woken && timeoutNanos != 0) {
+                    long d = coarse ? (long) deadlineSlot.getVolatile(this) : deadline;
+                    if (d > 0) { // a coarse deadline not yet fixed has not passed: it is fixed after the wait began
+                        remaining = d - System.nanoTime();
+                        if (remaining <= 0) {
+                            return WaitResult.TIMED_OUT;
+                        }
                     }
                 }
                 set.countPark();
-                if (timed && !coarse) {
-                    LockSupport.parkNanos(this, remaining);
-                } else {
+                if (coarse || timeoutNanos == 0) {
                     LockSupport.park(this); // a coarse deadline: the sweeper unparks us once it has passed
+                } else {
+                    LockSupport.parkNanos(this, remaining);
                 }
             }
         } finally {
             if (coarse) {
-                setDeadline(bit, 0);
+                deadlineSlot.setVolatile(this, 0L);
             }
         }
     }
 
-    private void setDeadline(int bit, long deadline) {
-        if (bit == IN) {
-            readDeadline = deadline;
-        } else {
-            writeDeadline = deadline;
-        }
-    }
-
-    /** Called by the sweeper: unparks a waiter whose coarse deadline has passed (it then sees TIMED_OUT). */
+    /**
+     * Called by the sweeper with its clock: fixes the deadline of a coarse wait that began since its last sweep,
+     * and unparks a waiter whose deadline has passed (it then sees TIMED_OUT).
+     */
     void expire(long now) {
-        expire(reader, readDeadline, now);
-        expire(writer, writeDeadline, now);
+        expire(reader, READ_DEADLINE, now);
+        expire(writer, WRITE_DEADLINE, now);
     }
 
-    private static void expire(Thread waiter, long deadline, long now) {
-        if (waiter != null && deadline != 0 && now - deadline >= 0) {
+    private void expire(Thread waiter, VarHandle deadlineSlot, long now) {
+        long d = (long) deadlineSlot.getVolatile(this);
+        if (d < 0) {
+            // Read the clock after seeing the timeout: the deadline is never before the wait began. A wait that
+            // ended meanwhile cleared the slot, and the CAS fails. A timeout of centuries saturates.
+            long fixed = System.nanoTime() - d;
+            deadlineSlot.compareAndSet(this, d, fixed > 0 ? fixed : Long.MAX_VALUE);
+        } else if (waiter != null && d != 0 && now - d >= 0) {
             LockSupport.unpark(waiter);
         }
     }

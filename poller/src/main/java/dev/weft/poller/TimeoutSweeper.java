@@ -6,14 +6,16 @@ import java.util.function.Consumer;
 
 /**
  * Keeps the long timeouts of a poller's waiters without a timer task per wait. A waiter whose timeout is at
- * least {@link #COARSE_FROM_NANOS} parks untimed and publishes its deadline in its item; every
- * {@link #TICK_NANOS} this thread walks each set's token table (the array the poller thread already reads) and
- * unparks the waiters whose deadline has passed. A wait then ends between its deadline and one tick later —
+ * least {@link #COARSE_FROM_NANOS} parks untimed and publishes its timeout in its item, without reading the clock;
+ * every {@link #TICK_NANOS} this thread walks each set's token table (the array the poller thread already reads),
+ * fixes the deadline of each wait that began since the last sweep (from a clock read after it saw the wait), and
+ * unparks the waiters whose deadline has passed. A wait then ends between its timeout and two ticks after it —
  * never earlier. Shorter timeouts keep LockSupport.parkNanos, exact to the scheduler's resolution.
  *
  * <p>Why: with thousands of connections each read and write carries an idle/read/write timeout; parkNanos on a
- * virtual thread schedules (and mostly cancels) one timer task per wait. Here a wait costs two volatile writes,
- * and a sweep of 10,000 items costs a few tens of microseconds, 20 times a second.
+ * virtual thread schedules (and mostly cancels) one timer task per wait. Here a wait costs two volatile writes
+ * and no clock read (keep-alive's wait for the next request is one per request), and a sweep of 10,000 items
+ * costs a few tens of microseconds, 20 times a second.
  *
  * <pre>
  * Threading: one platform daemon thread per Poller. stopping: volatile, set once by close(). The sweep reads

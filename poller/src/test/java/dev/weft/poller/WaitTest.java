@@ -11,6 +11,7 @@ import dev.weft.poller.sys.Fds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -114,6 +115,39 @@ class WaitTest {
             Fixtures.send(p[1], 1);
             waiter.thread.join();
             assertEquals(WaitResult.READY, waiter.value);
+            Fixtures.closeAll(p);
+        }
+    }
+
+    /**
+     * A coarse wait reads no clock: it publishes its timeout and the sweeper fixes its deadline. Woken by a stray
+     * unpark, before or after that, it parks again — neither ended early nor left without a deadline — and still
+     * times out, no earlier than its timeout.
+     */
+    @ParameterizedTest
+    @EnumSource(PollerMode.class)
+    void strayUnparksNeitherEndACoarseWaitEarlyNorLoseItsDeadline(PollerMode mode) throws Exception {
+        try (Poller poller = open(mode); TestThreads threads = new TestThreads()) {
+            PollFile[] p = Fixtures.pair();
+            Item item = poller.register(p[0]);
+            long timeout = TimeUnit.MILLISECONDS.toNanos(1_200);
+            long start = System.nanoTime();
+            var waiter = threads.call("coarse", () -> item.awaitInput(timeout));
+            TestThreads.awaitParked(waiter.thread, item);
+            for (int i = 0; i < 3; i++) {
+                long parks = poller.stats().parks();
+                LockSupport.unpark(waiter.thread);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (poller.stats().parks() == parks) { // it must park again
+                    assertTrue(waiter.thread.isAlive(), "a stray unpark ended the wait (" + i + ")");
+                    assertTrue(System.nanoTime() < deadline, "the waiter neither parked again nor ended");
+                    Thread.onSpinWait();
+                }
+                TestThreads.awaitParked(waiter.thread, item);
+            }
+            waiter.thread.join();
+            assertEquals(WaitResult.TIMED_OUT, waiter.value);
+            assertTrue(System.nanoTime() - start >= timeout, "returned before its timeout");
             Fixtures.closeAll(p);
         }
     }
