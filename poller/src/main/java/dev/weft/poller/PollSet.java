@@ -491,7 +491,7 @@ final class PollSet {
         }
     }
 
-    /** Unparks every waiter of this set whose coarse deadline has passed; lock-free, touches no fd. */
+    /** Fixes new coarse deadlines and unparks the waiters whose deadline has passed; lock-free, touches no fd. */
     void expireDeadlines(long now) {
         tokens.forEach(item -> item.expire(now));
     }
