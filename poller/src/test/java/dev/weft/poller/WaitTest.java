@@ -85,7 +85,12 @@ class WaitTest {
         }
     }
 
-    /** A long timeout (≥ 1 s) is kept by the sweeper: the waiter parks untimed (no timer task) and still times out. */
+    /**
+     * A long timeout (≥ 1 s) is kept by the sweeper: the waiter parks untimed (no timer task) and reads no clock —
+     * it publishes its timeout, and the sweeper fixes the deadline. It ends only by timing out, no earlier than its
+     * timeout: a stray unpark (here soon after it parked, as a rule before the sweeper fixed its deadline) makes it
+     * park again.
+     */
     @ParameterizedTest
     @EnumSource(PollerMode.class)
     void longTimedWaitParksUntimedAndTimesOutNoEarlierThanItsDeadline(PollerMode mode) throws Exception {
@@ -97,6 +102,17 @@ class WaitTest {
             var waiter = threads.call("coarse", () -> item.awaitInput(timeout));
             TestThreads.awaitParked(waiter.thread, item);
             assertEquals(Thread.State.WAITING, waiter.thread.getState(), "a coarse wait must not be a timed park");
+            for (int i = 0; i < 3; i++) {
+                long parks = poller.stats().parks();
+                LockSupport.unpark(waiter.thread);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (poller.stats().parks() == parks) { // it must park again
+                    assertTrue(waiter.thread.isAlive(), "a stray unpark ended the wait (" + i + ")");
+                    assertTrue(System.nanoTime() < deadline, "the waiter neither parked again nor ended");
+                    Thread.onSpinWait();
+                }
+                TestThreads.awaitParked(waiter.thread, item);
+            }
             waiter.thread.join();
             assertEquals(WaitResult.TIMED_OUT, waiter.value);
             assertTrue(System.nanoTime() - start >= timeout, "returned before its deadline");
@@ -115,39 +131,6 @@ class WaitTest {
             Fixtures.send(p[1], 1);
             waiter.thread.join();
             assertEquals(WaitResult.READY, waiter.value);
-            Fixtures.closeAll(p);
-        }
-    }
-
-    /**
-     * A coarse wait reads no clock: it publishes its timeout and the sweeper fixes its deadline. Woken by a stray
-     * unpark, before or after that, it parks again — neither ended early nor left without a deadline — and still
-     * times out, no earlier than its timeout.
-     */
-    @ParameterizedTest
-    @EnumSource(PollerMode.class)
-    void strayUnparksNeitherEndACoarseWaitEarlyNorLoseItsDeadline(PollerMode mode) throws Exception {
-        try (Poller poller = open(mode); TestThreads threads = new TestThreads()) {
-            PollFile[] p = Fixtures.pair();
-            Item item = poller.register(p[0]);
-            long timeout = TimeUnit.MILLISECONDS.toNanos(1_200);
-            long start = System.nanoTime();
-            var waiter = threads.call("coarse", () -> item.awaitInput(timeout));
-            TestThreads.awaitParked(waiter.thread, item);
-            for (int i = 0; i < 3; i++) {
-                long parks = poller.stats().parks();
-                LockSupport.unpark(waiter.thread);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (poller.stats().parks() == parks) { // it must park again
-                    assertTrue(waiter.thread.isAlive(), "a stray unpark ended the wait (" + i + ")");
-                    assertTrue(System.nanoTime() < deadline, "the waiter neither parked again nor ended");
-                    Thread.onSpinWait();
-                }
-                TestThreads.awaitParked(waiter.thread, item);
-            }
-            waiter.thread.join();
-            assertEquals(WaitResult.TIMED_OUT, waiter.value);
-            assertTrue(System.nanoTime() - start >= timeout, "returned before its timeout");
             Fixtures.closeAll(p);
         }
     }
