@@ -58,6 +58,7 @@ final class TimeoutSweeper implements AutoCloseable {
                 LockSupport.parkNanos(this, TICK_NANOS);
                 faults.at(Faults.Step.SWEEP, -2);
                 long now = System.nanoTime();
+                assert now > 0 : "Item's deadline slots take nanoTime for positive (CLOCK_MONOTONIC): " + now;
                 for (PollSet set : sets) {
                     set.expireDeadlines(now);
                 }
