@@ -5,8 +5,9 @@ package dev.weft.http;
  * weft-micrometer metrics. Called once per exchange on the connection's thread, after the response was
  * written (or the connection failed), also for requests the parser rejected; keep it quick and never block.
  * When the exchange ends its connection cleanly, the connection is closed before the observer is called, so the
- * client's last segment never waits for it; otherwise the next request on the connection does. An observer that throws is logged and does not affect the connection. Unused, the hook costs one null check
- * per exchange: with no observer the server reads no clock and builds no {@link Exchange}.
+ * client's last segment never waits for it; otherwise the next request on the connection does. An observer that
+ * throws is logged and does not affect the connection. Unused, the hook costs one null check per exchange: with
+ * no observer the server reads no clock and builds no {@link Exchange}.
  */
 @FunctionalInterface
 public interface ExchangeObserver {

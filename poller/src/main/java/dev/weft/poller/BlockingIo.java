@@ -66,8 +66,7 @@ public final class BlockingIo {
             if (n != Errno.WOULD_BLOCK || stopWaiting.getAsBoolean()) {
                 return n;
             }
-            deadline = started(deadline, timeoutNanos);
-            check(item, deadline == NOT_WAITED ? item.awaitInput() : item.awaitInput(remaining(deadline)));
+            deadline = await(item, true, deadline, timeoutNanos);
         }
     }
 
@@ -128,8 +127,7 @@ public final class BlockingIo {
         while (offset < src.byteSize()) {
             long n = tryWrite(item, offset == 0 ? src : src.asSlice(offset), more); // the first try needs no slice
             if (n == Errno.WOULD_BLOCK) {
-                deadline = started(deadline, timeoutNanos);
-                check(item, deadline == NOT_WAITED ? item.awaitOutput() : item.awaitOutput(remaining(deadline)));
+                deadline = await(item, false, deadline, timeoutNanos);
             } else {
                 offset += n;
             }
@@ -159,8 +157,7 @@ public final class BlockingIo {
             if (fd != Errno.WOULD_BLOCK) {
                 return fd;
             }
-            deadline = started(deadline, timeoutNanos);
-            check(item, deadline == NOT_WAITED ? item.awaitInput() : item.awaitInput(remaining(deadline)));
+            deadline = await(item, true, deadline, timeoutNanos);
         }
     }
 
@@ -192,8 +189,7 @@ public final class BlockingIo {
         // A socket registered before connect reports EPOLLHUP at its ADD (an unconnected TCP socket is "hung
         // up"), so one READY is not proof of a connection: re-check after every wake-up.
         for (;;) {
-            deadline = started(deadline, timeoutNanos);
-            check(item, deadline == NOT_WAITED ? item.awaitOutput() : item.awaitOutput(remaining(deadline)));
+            deadline = await(item, false, deadline, timeoutNanos);
             file.pinOrThrow();
             try {
                 int error = Sockets.getInt(file.fd(), Sockets.SOL_SOCKET, Sockets.SO_ERROR);
@@ -218,17 +214,28 @@ public final class BlockingIo {
         }
     }
 
-    /** The call's deadline, fixed at its first wait: System.nanoTime() based, or NOT_WAITED without a timeout. */
-    private static long started(long deadline, long timeoutNanos) {
-        if (deadline != NOT_WAITED || timeoutNanos == NO_TIMEOUT) {
-            return deadline;
+    /**
+     * One wait of a call for input or output, within its deadline, or forever for {@link #NO_TIMEOUT}; throws
+     * unless the wait ended in readiness.
+     *
+     * @param deadline the call's deadline, or NOT_WAITED before its first wait (which fixes it)
+     * @return the call's deadline (System.nanoTime() based), or NOT_WAITED without a timeout
+     */
+    private static long await(Item item, boolean input, long deadline, long timeoutNanos) throws IOException {
+        if (timeoutNanos == NO_TIMEOUT) {
+            check(item, input ? item.awaitInput() : item.awaitOutput());
+            return NOT_WAITED;
         }
-        long d = System.nanoTime() + timeoutNanos;
-        return d == NOT_WAITED ? 1 : d;
-    }
-
-    private static long remaining(long deadline) {
-        return Math.max(1, deadline - System.nanoTime());
+        long remaining;
+        if (deadline == NOT_WAITED) {
+            long d = System.nanoTime() + timeoutNanos;
+            deadline = d == NOT_WAITED ? 1 : d;
+            remaining = timeoutNanos;
+        } else {
+            remaining = Math.max(1, deadline - System.nanoTime());
+        }
+        check(item, input ? item.awaitInput(remaining) : item.awaitOutput(remaining));
+        return deadline;
     }
 
     private static void check(Item item, WaitResult result) throws IOException {
