@@ -8,25 +8,35 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * One accepting platform thread on one listening socket. It sleeps in accept4 ({@link ListeningSocket}),
  * registers each new connection (the one EPOLL_CTL_ADD) and starts the connection's virtual thread — so a
  * connection that finds the server idle wakes this thread straight from the kernel, and no virtual thread ever
- * waits for a listener (issue 13: 13 → 8 syscalls per sequential connection, nginx 7). The thread does nothing
- * else: no handler code runs on it, so no handler can hold up accepting.
+ * waits for a listener (issue 13: 13 → 8 syscalls per sequential connection, nginx 7). The connection thread's
+ * first run — until it finishes or first parks — runs on this thread, mounted on it as on a carrier
+ * ({@link ConnectionThreads}: 8 → 5); a first run that holds it (computing, or blocked outside the JDK's and weft's
+ * parking) is left to finish here while {@link AcceptorWatch} starts a fresh acceptor on the same listener and
+ * {@link #release releases} this one, whose loop ends when that run does.
  *
- * <p>Nothing but the listener's close ends it (issue 10, defects A and 3): running out of fds or memory (EMFILE,
- * ENFILE, ENOBUFS, ENOMEM), a connection whose registration or thread start fails, any other {@code Throwable}
- * — a log line whose formatter cannot open the time-zone database, a class that cannot be loaded — each makes
- * it back off (5 ms doubling to 1 s, cut short by {@link #wake} at shutdown), log once per episode (through
- * {@link Diagnostics}, which cannot throw), keep the existing connections served, and resume when accepting
- * works again — as nginx, Tomcat and libuv do.
+ * <p>Nothing but the listener's close (or a takeover) ends it (issue 10, defects A and 3): running out of fds or
+ * memory (EMFILE, ENFILE, ENOBUFS, ENOMEM), a connection whose registration or thread start fails, any other
+ * {@code Throwable} — a log line whose formatter cannot open the time-zone database, a class that cannot be
+ * loaded — each makes it back off (5 ms doubling to 1 s, cut short by {@link #wake} at shutdown), log once per
+ * episode (through {@link Diagnostics}, which cannot throw), keep the existing connections served, and resume
+ * when accepting works again — as nginx, Tomcat and libuv do.
  *
  * <pre>
  * Threading: run() is the body of thread, started once by start(); backoffNanos and errno are touched only by
- * it. thread: volatile, written once by start(), read by wake() and awaitStopped().
+ * it. thread: volatile, written once by start(), read by wake() and awaitStopped(). runs: written only by the
+ * thread (opaque: +1 as it takes a connection on, +1 once admission and dispatch returned; odd while a first
+ * run may hold it), read by the watch. released: volatile, set once by the watch. watchSeen: the watch only.
+ * left: counted down when the loop ends, when start() fails, or on release(); awaitStopped() waits for it.
  * </pre>
  */
 final class Acceptor implements Runnable {
@@ -39,8 +49,11 @@ final class Acceptor implements Runnable {
         /** Registers the connection; null when it was refused (cap, shutdown) and closed; throws if it failed. */
         Connection admit(int fd) throws IOException;
 
-        /** Serves it on a new virtual thread; throws (the connection closed and counted) if it cannot start. */
-        void dispatch(Connection connection);
+        /**
+         * Serves it on a new virtual thread from {@code threads}, whose first run may be on the calling thread;
+         * throws (the connection closed and counted) if it cannot start.
+         */
+        void dispatch(Connection connection, ConnectionThreads threads);
     }
 
     private final String name;
@@ -48,20 +61,38 @@ final class Acceptor implements Runnable {
     private final Admission admission;
     private final ServerMetrics metrics;
     private final ThreadStarts threadStarts;
+    private final boolean inlineFirstRuns;
     private final long firstBackoffNanos;
     private final long maxBackoffNanos;
     private final MemorySegment errno = Arena.ofAuto().allocate(EPoll.captureLayout()); // the thread only
     private volatile Thread thread;       // written once, by start()
     private long backoffNanos;            // the thread only; 0 outside an episode
+    @SuppressWarnings("unused") // through RUNS
+    private long runs;                    // written by the thread only (opaque); odd while dispatching
+    private volatile boolean released;    // set once, by release()
+    private long watchSeen = -1;          // the watch only: runs at its last tick
+    private final CountDownLatch left = new CountDownLatch(1);
+
+    private static final VarHandle RUNS;
+
+    static {
+        try {
+            RUNS = MethodHandles.lookup().findVarHandle(Acceptor.class, "runs", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     Acceptor(String name, ListeningSocket listener, Admission admission, ServerMetrics metrics,
-             ThreadStarts threadStarts) {
-        this(name, listener, admission, metrics, threadStarts, FIRST_BACKOFF_NANOS, MAX_BACKOFF_NANOS);
+             ThreadStarts threadStarts, boolean inlineFirstRuns) {
+        this(name, listener, admission, metrics, threadStarts, inlineFirstRuns, FIRST_BACKOFF_NANOS,
+                MAX_BACKOFF_NANOS);
     }
 
     /** With other back-off pauses (tests: a pause long enough that only a wake can end it in time). */
     Acceptor(String name, ListeningSocket listener, Admission admission, ServerMetrics metrics,
-             ThreadStarts threadStarts, long firstBackoffNanos, long maxBackoffNanos) {
+             ThreadStarts threadStarts, boolean inlineFirstRuns, long firstBackoffNanos, long maxBackoffNanos) {
+        this.inlineFirstRuns = inlineFirstRuns;
         this.firstBackoffNanos = firstBackoffNanos;
         this.maxBackoffNanos = maxBackoffNanos;
         this.name = name;
@@ -75,7 +106,12 @@ final class Acceptor implements Runnable {
     void start() {
         Thread t = Thread.ofPlatform().daemon().name(name).unstarted(this);
         thread = t;
-        threadStarts.start(t);
+        try {
+            threadStarts.start(t);
+        } catch (Throwable e) {
+            left.countDown(); // it never ran: nothing to wait for
+            throw e;
+        }
     }
 
     /** Cuts a back-off pause short: called once the listener is closed, so the loop sees it and ends. */
@@ -86,29 +122,83 @@ final class Acceptor implements Runnable {
         }
     }
 
-    /** Waits, at most {@code millis}, for the accept loop to end; at once if it never started. */
-    void awaitStopped(long millis) throws InterruptedException {
+    /**
+     * Waits, at most {@code millis}, for the accept loop to end, or for this acceptor to be released (its thread
+     * then finishes a connection's first run, which the server's drain waits for as for any connection); at once
+     * if it never started.
+     *
+     * @return false if it was still in its loop when the time ran out
+     */
+    boolean awaitStopped(long millis) throws InterruptedException {
         Thread t = thread;
-        if (t != null) {
-            t.join(millis);
+        if (t == null) {
+            return true;
         }
+        if (!left.await(millis, TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        if (released) {
+            return true; // its thread finishes a first run: a connection, which the drain waits for
+        }
+        t.join(millis); // the loop has ended: the thread is about to
+        return !t.isAlive();
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** The listener this accepts on (a successor takes over the same one). */
+    ListeningSocket listener() {
+        return listener;
+    }
+
+    /** A fresh acceptor on the same listener, not started, to take over from this one. */
+    Acceptor successor(String successorName) {
+        return new Acceptor(successorName, listener, admission, metrics, threadStarts, inlineFirstRuns,
+                firstBackoffNanos, maxBackoffNanos);
+    }
+
+    /** The watch's read of the dispatch count: odd while a connection is being dispatched on this thread. */
+    long runs() {
+        return (long) RUNS.getOpaque(this);
+    }
+
+    /** For the watch alone: {@link #runs} as it saw it at its last tick (-1 before the first). */
+    long watchSeen() {
+        return watchSeen;
+    }
+
+    void watchSeen(long seen) {
+        watchSeen = seen;
+    }
+
+    /** Ends the loop after the dispatch in progress (a successor has taken the listener over). */
+    void release() {
+        released = true;
+        left.countDown();
     }
 
     @Override
     public void run() {
-        while (acceptOne()) {
-            // until the listener closes
+        try {
+            ConnectionThreads threads = ConnectionThreads.forThisAcceptor(inlineFirstRuns, threadStarts);
+            while (!released && acceptOne(threads)) {
+                // until the listener closes, or a successor takes over
+            }
+        } finally {
+            left.countDown();
         }
     }
 
     /** One accept and what follows; false when the loop must end (the listener closed). */
-    private boolean acceptOne() {
+    private boolean acceptOne(ConnectionThreads threads) {
         try {
             int fd = listener.accept(errno);
             if (fd == ListeningSocket.CLOSED) {
                 return false; // shutdown, or the server failed
             }
-            take(fd);
+            take(fd, threads);
             return true;
         } catch (ErrnoException e) {
             return onAcceptFailure(e);
@@ -119,15 +209,21 @@ final class Acceptor implements Runnable {
         }
     }
 
-    /** Admits one connection and starts its thread. */
-    private void take(int fd) throws IOException {
+    /** Admits one connection and starts its thread (whose first run may run here). */
+    private void take(int fd, ConnectionThreads threads) throws IOException {
         if (backoffNanos != 0) {
             backoffNanos = 0;
             LOG.log(Level.INFO, "{0}: accept resumed on fd {1}", name, Integer.toString(listener.fd()));
         }
-        Connection connection = admission.admit(fd);
-        if (connection != null) {
-            admission.dispatch(connection);
+        long before = (long) RUNS.getOpaque(this);
+        RUNS.setOpaque(this, before + 1); // odd: the watch may see a first run holding this thread
+        try {
+            Connection connection = admission.admit(fd);
+            if (connection != null) {
+                admission.dispatch(connection, threads);
+            }
+        } finally {
+            RUNS.setOpaque(this, before + 2);
         }
     }
 

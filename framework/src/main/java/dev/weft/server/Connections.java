@@ -45,7 +45,6 @@ final class Connections implements Acceptor.Admission {
     private final ServerMetrics metrics;
     private final Poller poller;
     private final byte[] overCapacityResponse; // null: refused connections are just closed
-    private final ThreadStarts threadStarts;
     private final BooleanSupplier drainingFlag = this::isDraining;
     private final AtomicInteger active = new AtomicInteger();
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
@@ -54,13 +53,12 @@ final class Connections implements Acceptor.Admission {
     private volatile boolean draining;
 
     Connections(ServerConfig config, ConnectionHandler handler, ServerMetrics metrics, Poller poller,
-                byte[] overCapacityResponse, ThreadStarts threadStarts) {
+                byte[] overCapacityResponse) {
         this.config = config;
         this.handler = handler;
         this.metrics = metrics;
         this.poller = poller;
         this.overCapacityResponse = overCapacityResponse;
-        this.threadStarts = threadStarts;
     }
 
     // ---- admission (acceptor threads) ----
@@ -120,10 +118,9 @@ final class Connections implements Acceptor.Admission {
     }
 
     @Override
-    public void dispatch(Connection connection) {
-        Thread thread = Thread.ofVirtual().name("weft-conn-", connection.fd()).unstarted(() -> serve(connection));
+    public void dispatch(Connection connection, ConnectionThreads threads) {
         try {
-            threadStarts.start(thread);
+            threads.start("weft-conn-", connection.fd(), () -> serve(connection));
         } catch (Throwable e) {
             finish(connection); // never left registered and counted in active (issue 10, poller defect 3)
             metrics.dropped();

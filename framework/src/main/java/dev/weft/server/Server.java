@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,16 +24,19 @@ import java.util.function.Consumer;
  * <pre>
  * Locking and lifetime
  *
- *   listeners, acceptors, boundAddress, connections, poller: final once the constructor returns.
+ *   listeners, boundAddress, connections, poller, watch: final once the constructor returns.
+ *   acceptors     CopyOnWriteArrayList: filled by the constructor; afterwards only the watch replaces an entry
+ *                 (a held acceptor by its successor: AcceptorWatch), until close() has joined it.
  *   closeStarted  AtomicBoolean: the caller whose CAS sets it does the whole close, with no lock held (nothing
  *                 is freed or closed under a lock, docs/design.md §3); later callers wait for closeDone.
  *   failure       AtomicReference, set once: the server failed (a thread it depends on could not go on).
  *
- *   Start: poller, listeners (a reuse-port group formed by this server alone: Listener), acceptor threads. If
- *   any step fails, what was acquired is released (listeners closed, started acceptors awaited, the poller
- *   closed) and the failure thrown.
+ *   Start: poller, listeners (a reuse-port group formed by this server alone: Listener), acceptor threads, the
+ *   acceptor watch (when first runs run on acceptors). If any step fails, what was acquired is released
+ *   (listeners closed, the watch stopped, started acceptors awaited, the poller closed) and the failure thrown.
  *   close(): drain (admission refused; an idle read returns end of stream), close the listeners (an acceptor
- *   asleep in accept4 or in a back-off wakes and ends; join them), wake every parked reader (the idle ones end
+ *   asleep in accept4 or in a back-off wakes and ends; one held by a first run is released by the watch; wait
+ *   for them, stop the watch, wait for any successor), wake every parked reader (the idle ones end
  *   at once), wait up to shutdownGrace for the exchanges in progress, close every connection still open (its
  *   parked handler wakes with FileClosedException), wait for the handlers, close the poller (joins its threads).
  *   fail(cause), from the poller's failure callback or the thread that found out: logged once at ERROR, the
@@ -61,7 +64,8 @@ public final class Server implements AutoCloseable {
     private final Poller poller;
     private final Connections connections;
     private volatile List<ListeningSocket> listeners; // set once, as the constructor ends (fail() may run before)
-    private final List<Acceptor> acceptors = new ArrayList<>();
+    private final List<Acceptor> acceptors = new CopyOnWriteArrayList<>();
+    private final AcceptorWatch watch; // null when connection threads start on the JDK's scheduler
     private final InetSocketAddress boundAddress;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final CountDownLatch closeDone = new CountDownLatch(1);
@@ -73,9 +77,14 @@ public final class Server implements AutoCloseable {
         this.extras = extras;
         this.poller = Poller.open(new PollerConfig(config.pollerSets(), config.pollerMode(),
                 PollerConfig.DEFAULT_MAX_EVENTS), this::fail);
-        this.connections = new Connections(config, handler, metrics, poller, extras.overCapacityResponse(),
-                extras.threadStarts());
+        this.connections = new Connections(config, handler, metrics, poller, extras.overCapacityResponse());
         List<ListeningSocket> opened = List.of();
+        boolean inline = config.firstRunOnAcceptor() && ConnectionThreads.inlineAvailable();
+        if (config.firstRunOnAcceptor() && !inline) {
+            logInlineUnavailableOnce();
+        }
+        this.watch = inline ? new AcceptorWatch(acceptors, metrics, extras.threadStarts(), AcceptorWatch.TICK_NANOS)
+                : null;
         try {
             int listenerCount = config.acceptMode() == AcceptMode.REUSEPORT ? config.acceptors() : 1;
             opened = Listener.openGroup(config.address(), listenerCount, config.backlog(), config.deferAccept(),
@@ -84,10 +93,13 @@ public final class Server implements AutoCloseable {
             for (int i = 0; i < config.acceptors(); i++) {
                 ListeningSocket listener = opened.get(i % opened.size());
                 acceptors.add(new Acceptor("weft-acceptor-" + i, listener, connections, metrics,
-                        extras.threadStarts()));
+                        extras.threadStarts(), inline));
             }
             for (Acceptor acceptor : acceptors) {
                 acceptor.start(); // inside the try: a failed start releases everything (issue 10, defect 4)
+            }
+            if (watch != null) {
+                watch.start();
             }
             this.listeners = opened;
             if (failure.get() != null) {
@@ -97,6 +109,7 @@ public final class Server implements AutoCloseable {
             try {
                 opened.forEach(ListeningSocket::close); // the started acceptors' accept4 returns: they end
                 acceptors.forEach(Server::awaitStoppedUninterruptibly);
+                stopWatch();
                 poller.close();
             } catch (Throwable cleanup) {
                 e.addSuppressed(cleanup);
@@ -235,7 +248,9 @@ public final class Server implements AutoCloseable {
         try {
             connections.beginDrain();
             stopAccepting();
-            acceptors.forEach(Server::awaitStoppedUninterruptibly);
+            acceptors.forEach(Server::awaitStoppedUninterruptibly); // a held one: the watch releases it
+            stopWatch();
+            acceptors.forEach(Server::awaitStoppedUninterruptibly); // a successor started as the listeners closed
             connections.wakeReaders(); // after the acceptors: no connection is admitted behind this
             if (!connections.awaitDrained(grace)) {
                 connections.closeAll();
@@ -264,6 +279,23 @@ public final class Server implements AutoCloseable {
         }
         for (Acceptor acceptor : acceptors) {
             acceptor.wake();
+        }
+    }
+
+    private void stopWatch() {
+        if (watch != null) {
+            uninterruptibly(watch::close);
+        }
+    }
+
+    private static final AtomicBoolean INLINE_UNAVAILABLE_LOGGED = new AtomicBoolean();
+
+    /** Once per JVM: why connection threads start on the JDK's scheduler although the config asked otherwise. */
+    private static void logInlineUnavailableOnce() {
+        if (INLINE_UNAVAILABLE_LOGGED.compareAndSet(false, true)) {
+            LOG.log(Level.INFO, "connection threads start on the JDK''s scheduler, not on the acceptor ({0}); "
+                    + "--add-opens java.base/java.lang=ALL-UNNAMED allows it (framework/README.md)",
+                    ConnectionThreads.inlineUnavailableReason());
         }
     }
 

@@ -23,6 +23,7 @@ public final class ServerBuilder {
     private PollerMode pollerMode = defaults.pollerMode();
     private int backlog = defaults.backlog();
     private boolean deferAccept = defaults.deferAccept();
+    private boolean firstRunOnAcceptor = defaults.firstRunOnAcceptor();
     private int maxConnections = defaults.maxConnections();
     private Duration firstByteTimeout = defaults.firstByteTimeout();
     private Duration idleTimeout = defaults.idleTimeout();
@@ -124,6 +125,17 @@ public final class ServerBuilder {
      */
     public ServerBuilder deferAccept(boolean value) {
         deferAccept = value;
+        return this;
+    }
+
+    /**
+     * Sets {@link ServerConfig#firstRunOnAcceptor()}.
+     *
+     * @param value whether a connection thread's first run may run on the accepting thread (default true)
+     * @return this builder
+     */
+    public ServerBuilder firstRunOnAcceptor(boolean value) {
+        firstRunOnAcceptor = value;
         return this;
     }
 
@@ -258,8 +270,8 @@ public final class ServerBuilder {
             throw new IllegalArgumentException("host must not be null");
         }
         return new ServerConfig(new InetSocketAddress(host, port), acceptors, acceptMode, pollerSets, pollerMode,
-                backlog, deferAccept, maxConnections, firstByteTimeout, idleTimeout, readTimeout, writeTimeout,
-                shutdownGrace, acceptedSocketOptions);
+                backlog, deferAccept, firstRunOnAcceptor, maxConnections, firstByteTimeout, idleTimeout, readTimeout,
+                writeTimeout, shutdownGrace, acceptedSocketOptions);
     }
 
     /**

@@ -19,6 +19,15 @@ import java.time.Duration;
  * @param backlog          listen(2) backlog per listener. Default 1024.
  * @param deferAccept      TCP_DEFER_ACCEPT: accept only once the first bytes arrived, so the first read does not
  *                         park (halved connection-per-request CPU on the prototype). Default true.
+ * @param firstRunOnAcceptor a connection thread's first run — until it finishes or first parks: typically
+ *                         reading the request, answering it, waiting for the next — runs on the thread that
+ *                         accepted it, so no carrier is woken (5 syscalls per connection that finds the server idle
+ *                         instead of 8). A first run that holds the acceptor over 50 ms (computing, or blocked in
+ *                         native code or file I/O; a lock, a sleep or a socket park the virtual thread and hand the
+ *                         acceptor back) has its listener taken over by a fresh acceptor within 100 ms
+ *                         ({@link ServerStats#acceptorTakeovers()}). Needs {@code --add-opens
+ *                         java.base/java.lang=ALL-UNNAMED} (the JDK has no public scheduler API); without it, or
+ *                         false, connection threads start on the JDK's scheduler. Default true.
  * @param maxConnections   connections served at once; beyond it a new connection is answered with the
  *                         over-capacity response, if one is set ({@link ServerBuilder#overCapacityResponse}),
  *                         closed at once and counted as rejected. Default 10,000.
@@ -37,7 +46,8 @@ import java.time.Duration;
  *                         syscall per connection). Default {@link AcceptedSocketOptions#KERNEL_DEFAULTS}.
  */
 public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode acceptMode, int pollerSets,
-                           PollerMode pollerMode, int backlog, boolean deferAccept, int maxConnections,
+                           PollerMode pollerMode, int backlog, boolean deferAccept, boolean firstRunOnAcceptor,
+                           int maxConnections,
                            Duration firstByteTimeout, Duration idleTimeout, Duration readTimeout,
                            Duration writeTimeout, Duration shutdownGrace,
                            AcceptedSocketOptions acceptedSocketOptions) {
@@ -82,7 +92,7 @@ public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode 
     public static ServerConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), cores,
-                AcceptMode.REUSEPORT, cores, PollerMode.VIRTUAL, 1024, true, 10_000, Duration.ofSeconds(10),
+                AcceptMode.REUSEPORT, cores, PollerMode.VIRTUAL, 1024, true, true, 10_000, Duration.ofSeconds(10),
                 Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10),
                 AcceptedSocketOptions.KERNEL_DEFAULTS);
     }

@@ -12,6 +12,7 @@ final class ServerMetrics {
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder acceptBackoffs = new LongAdder();
+    private final LongAdder acceptorTakeovers = new LongAdder();
 
     void accepted() {
         accepted.increment();
@@ -45,8 +46,12 @@ final class ServerMetrics {
         acceptBackoffs.increment();
     }
 
+    void acceptorTakeover() {
+        acceptorTakeovers.increment();
+    }
+
     ServerStats snapshot(int active, boolean failed) {
         return new ServerStats(accepted.sum(), active, closed.sum(), rejected.sum(), dropped.sum(), bytesIn.sum(),
-                bytesOut.sum(), timeouts.sum(), acceptBackoffs.sum(), failed);
+                bytesOut.sum(), timeouts.sum(), acceptBackoffs.sum(), acceptorTakeovers.sum(), failed);
     }
 }

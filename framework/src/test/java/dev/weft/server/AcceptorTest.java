@@ -115,7 +115,7 @@ class AcceptorTest {
             }
 
             @Override
-            public void dispatch(Connection connection) {
+            public void dispatch(Connection connection, ConnectionThreads threads) {
                 throw new AssertionError("nothing is admitted");
             }
         };
@@ -123,7 +123,7 @@ class AcceptorTest {
                 64, false, AcceptedSocketOptions.KERNEL_DEFAULTS).getFirst();
         long tenMinutes = TimeUnit.MINUTES.toNanos(10);
         Acceptor acceptor = new Acceptor("weft-acceptor-t", listener, failing, new ServerMetrics(),
-                ThreadStarts.DEFAULT, tenMinutes, tenMinutes);
+                ThreadStarts.DEFAULT, true, tenMinutes, tenMinutes);
         try (Socket client = Clients.connect(Sockets.localAddress(listener.fd()))) {
             acceptor.start();
             Thread thread = findThread("weft-acceptor-t");

@@ -42,6 +42,7 @@ public final class Stats {
         m.put("bytesIn", s.bytesIn());
         m.put("bytesOut", s.bytesOut());
         m.put("acceptBackoffEpisodes", s.acceptBackoffEpisodes());
+        m.put("acceptorTakeovers", s.acceptorTakeovers());
         return m;
     }
 

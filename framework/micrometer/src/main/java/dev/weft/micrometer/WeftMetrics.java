@@ -106,6 +106,8 @@ public final class WeftMetrics implements ExchangeObserver {
         counter("weft.bytes.sent", tcp, s -> s.stats().bytesOut(), "bytes written to connections", "bytes");
         counter("weft.accept.backoffs", tcp, s -> s.stats().acceptBackoffEpisodes(),
                 "times accept ran out of fds or memory and backed off", null);
+        counter("weft.accept.takeovers", tcp, s -> s.stats().acceptorTakeovers(),
+                "times a connection's first run held its acceptor and a fresh one took its listener over", null);
         poller(tcp, "registrations", PollerStats::registrations, "connections registered with the poller");
         poller(tcp, "releases", PollerStats::releases, "registrations released");
         poller(tcp, "parks", PollerStats::parks, "threads parked waiting for readiness");

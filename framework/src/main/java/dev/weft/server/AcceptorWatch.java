@@ -1,0 +1,118 @@
+package dev.weft.server;
+
+import dev.weft.poller.Diagnostics;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Keeps accepting going when a connection's first run holds its acceptor ({@link ConnectionThreads}). Every
+ * {@link #TICK_NANOS} it reads each acceptor's dispatch count; one that shows the same odd count at two ticks in a
+ * row has spent at least a tick inside one dispatch — a first run that computes, or blocks its platform thread in
+ * native code or file I/O. The watch then starts a fresh acceptor on the same listener, puts it in the held one's
+ * place in the server's list, and releases the held one: its thread finishes that run and ends. So a listener
+ * whose acceptor is held accepts again between one and two ticks (50–100 ms) after the holding run began, plus a
+ * thread start. Each takeover is counted ({@link ServerStats#acceptorTakeovers()}); the first is logged, at INFO:
+ * a fresh process's first requests, loading classes, often take one (Helidon's first request on this VM). Once the
+ * listener is closed (the server's close) a held acceptor is only released: its run is a connection the drain
+ * waits for.
+ *
+ * <pre>
+ * Threading: one platform daemon thread per server that runs first runs inline; started by start(), ended by
+ * close() (which joins it). acceptors: the server's CopyOnWriteArrayList; only this thread replaces entries, and
+ * only until close() returned. stopping: volatile. logged, takeovers' names: this thread only.
+ *
+ * Failures: a tick that throws (no memory for a thread) is logged once per run of failures and the next tick
+ * tries again — the held acceptor is still held, so it is taken over then. A successor that fails to start is
+ * not installed; the held acceptor stays in the list, unreleased, and the next tick retries.
+ * </pre>
+ */
+final class AcceptorWatch {
+    /** How often the acceptors are looked at: a held listener accepts again within two of these. */
+    static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final System.Logger LOG = Diagnostics.guard(System.getLogger(AcceptorWatch.class.getName()));
+
+    private final List<Acceptor> acceptors;
+    private final ServerMetrics metrics;
+    private final ThreadStarts threadStarts;
+    private final long tickNanos;
+    private final Thread thread;
+    private volatile boolean stopping;
+    private int successors;         // this thread only: names the successors
+    private boolean logged;         // this thread only: the first takeover was logged
+    private boolean failing;        // this thread only: the last tick failed (logged once per run of failures)
+
+    AcceptorWatch(List<Acceptor> acceptors, ServerMetrics metrics, ThreadStarts threadStarts, long tickNanos) {
+        this.acceptors = acceptors;
+        this.metrics = metrics;
+        this.threadStarts = threadStarts;
+        this.tickNanos = tickNanos;
+        this.thread = Thread.ofPlatform().daemon().name("weft-acceptor-watch").unstarted(this::run);
+    }
+
+    void start() {
+        threadStarts.start(thread);
+    }
+
+    /** Stops the watch and waits for its thread: no acceptor is replaced once this returns. */
+    void close() throws InterruptedException {
+        stopping = true;
+        LockSupport.unpark(thread);
+        if (thread.getState() != Thread.State.NEW) {
+            thread.join();
+        }
+    }
+
+    private void run() {
+        while (!stopping) {
+            LockSupport.parkNanos(this, tickNanos);
+            if (stopping) {
+                return;
+            }
+            try {
+                tick();
+                failing = false;
+            } catch (Throwable e) {
+                if (!failing) {
+                    failing = true;
+                    LOG.log(Level.WARNING, "the acceptor watch failed a tick; it tries again", e);
+                }
+            }
+        }
+    }
+
+    /** One look at every acceptor; replaces each that has been held since the last tick. */
+    void tick() {
+        for (int i = 0; i < acceptors.size(); i++) {
+            Acceptor acceptor = acceptors.get(i);
+            long runs = acceptor.runs();
+            boolean held = (runs & 1) != 0 && runs == acceptor.watchSeen();
+            acceptor.watchSeen(runs);
+            if (held) {
+                if (acceptor.listener().isOpen()) {
+                    takeOver(i, acceptor);
+                } else {
+                    acceptor.release(); // closing: nothing to take over; the server's close need not wait for it
+                }
+            }
+        }
+    }
+
+    private void takeOver(int index, Acceptor held) {
+        String base = held.name().replaceFirst("\\.\\d+$", ""); // weft-acceptor-0.3 -> weft-acceptor-0
+        Acceptor successor = held.successor(base + "." + ++successors);
+        successor.start(); // throws if it cannot: the held one stays, and the next tick tries again
+        acceptors.set(index, successor);
+        held.release();
+        metrics.acceptorTakeover();
+        if (!logged) {
+            logged = true;
+            LOG.log(Level.INFO, "a connection''s first run held {0} for over {1} ms; {2} took its listener over "
+                    + "(a fresh process''s first requests load classes; if acceptorTakeovers keeps growing, handlers "
+                    + "compute or block in native code or file I/O before their first park). Only this first one "
+                    + "is logged", held.name(), Long.toString(TimeUnit.NANOSECONDS.toMillis(tickNanos)),
+                    successor.name());
+        }
+    }
+}
