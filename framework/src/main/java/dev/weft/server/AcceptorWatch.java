@@ -21,7 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * Threading: one platform daemon thread per server that runs first runs inline; started by start(), ended by
  * close() (which joins it). acceptors: the server's CopyOnWriteArrayList; only this thread replaces entries, and
- * only until close() returned. stopping: volatile. logged, takeovers' names: this thread only.
+ * only until close() returned. stopping: volatile. successors, logged, failing: this thread only (or a test that
+ * calls tick() on a watch it did not start).
  *
  * Failures: a tick that throws (no memory for a thread) is logged once per run of failures and the next tick
  * tries again — the held acceptor is still held, so it is taken over then. A successor that fails to start is
@@ -36,18 +37,16 @@ final class AcceptorWatch {
     private final List<Acceptor> acceptors;
     private final ServerMetrics metrics;
     private final ThreadStarts threadStarts;
-    private final long tickNanos;
     private final Thread thread;
     private volatile boolean stopping;
     private int successors;         // this thread only: names the successors
     private boolean logged;         // this thread only: the first takeover was logged
     private boolean failing;        // this thread only: the last tick failed (logged once per run of failures)
 
-    AcceptorWatch(List<Acceptor> acceptors, ServerMetrics metrics, ThreadStarts threadStarts, long tickNanos) {
+    AcceptorWatch(List<Acceptor> acceptors, ServerMetrics metrics, ThreadStarts threadStarts) {
         this.acceptors = acceptors;
         this.metrics = metrics;
         this.threadStarts = threadStarts;
-        this.tickNanos = tickNanos;
         this.thread = Thread.ofPlatform().daemon().name("weft-acceptor-watch").unstarted(this::run);
     }
 
@@ -66,7 +65,7 @@ final class AcceptorWatch {
 
     private void run() {
         while (!stopping) {
-            LockSupport.parkNanos(this, tickNanos);
+            LockSupport.parkNanos(this, TICK_NANOS);
             if (stopping) {
                 return;
             }
@@ -111,7 +110,7 @@ final class AcceptorWatch {
             LOG.log(Level.INFO, "a connection''s first run held {0} for over {1} ms; {2} took its listener over "
                     + "(a fresh process''s first requests load classes; if acceptorTakeovers keeps growing, handlers "
                     + "compute or block in native code or file I/O before their first park). Only this first one "
-                    + "is logged", held.name(), Long.toString(TimeUnit.NANOSECONDS.toMillis(tickNanos)),
+                    + "is logged", held.name(), Long.toString(TimeUnit.NANOSECONDS.toMillis(TICK_NANOS)),
                     successor.name());
         }
     }

@@ -59,17 +59,15 @@ final class ConnectionThreads implements Executor {
         UNAVAILABLE = why;
     }
 
-    private final Thread owner = Thread.currentThread();
+    private final Thread owner = Thread.currentThread(); // the accept loop's thread
     private final Thread.Builder.OfVirtual builder; // owner only
     private final ThreadStarts starts;
-    private final boolean inline;
     private boolean starting;                       // owner only: inside start(), before the first run began
 
     private ConnectionThreads(boolean inline, ThreadStarts starts) {
         Thread.Builder.OfVirtual withThisScheduler = inline ? builderWithThisScheduler() : null;
         this.starts = starts;
-        this.inline = withThisScheduler != null;
-        this.builder = this.inline ? withThisScheduler : Thread.ofVirtual();
+        this.builder = withThisScheduler != null ? withThisScheduler : Thread.ofVirtual();
     }
 
     /**
@@ -92,16 +90,11 @@ final class ConnectionThreads implements Executor {
         return UNAVAILABLE == null;
     }
 
-    /** Whether threads from here run their first run on the acceptor. */
-    boolean inline() {
-        return inline;
-    }
-
     /**
      * Creates the thread named {@code prefix + number} and starts it. With inline first runs this returns once
      * the first run has finished or parked.
      *
-     * @throws RuntimeException or Error what a failed start throws (the thread never ran)
+     * @throws RuntimeException what a failed start throws (an Error likewise): the thread never ran
      */
     Thread start(String prefix, long number, Runnable task) {
         Thread thread = builder.name(prefix, number).unstarted(task);
@@ -116,7 +109,7 @@ final class ConnectionThreads implements Executor {
 
     @Override
     public void execute(Runnable run) {
-        if (starting && Thread.currentThread() == owner) {
+        if (Thread.currentThread() == owner && starting) {
             starting = false; // a run submitted while this one runs (a park racing an unpark) goes to the JDK's
             run.run();
         } else {

@@ -83,8 +83,7 @@ public final class Server implements AutoCloseable {
         if (config.firstRunOnAcceptor() && !inline) {
             logInlineUnavailableOnce();
         }
-        this.watch = inline ? new AcceptorWatch(acceptors, metrics, extras.threadStarts(), AcceptorWatch.TICK_NANOS)
-                : null;
+        this.watch = inline ? new AcceptorWatch(acceptors, metrics, extras.threadStarts()) : null;
         try {
             int listenerCount = config.acceptMode() == AcceptMode.REUSEPORT ? config.acceptors() : 1;
             opened = Listener.openGroup(config.address(), listenerCount, config.backlog(), config.deferAccept(),

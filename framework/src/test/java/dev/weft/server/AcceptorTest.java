@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The accepting platform threads: asleep in accept4 on a blocking listener, woken by the kernel for a connection
- * and by the listener's close for shutdown; never running a handler; backing off without outliving a close.
+ * and by the listener's close for shutdown; never held by a handler that parks; backing off without outliving a
+ * close.
  */
 @ExtendWith(NoFdLeaks.class)
 class AcceptorTest {
@@ -38,7 +39,8 @@ class AcceptorTest {
 
     /**
      * A handler that blocks on something other than its connection (here a lock) does not hold up accepting:
-     * it runs on its connection's own thread, never on the acceptor's.
+     * it runs on its connection's own virtual thread, which parks on the lock and so leaves the acceptor (its
+     * first run's carrier) at once — no takeover needed.
      *
      * <pre>
      *   client A ──"L"──► acceptor ──► A's thread: lock.lock()  (held by the test: blocked, not on I/O)

@@ -95,7 +95,7 @@ class FirstRunOnAcceptorTest {
             try {
                 byte[] echoed = Clients.echo(server.address(), "x".getBytes(StandardCharsets.US_ASCII));
                 assertArrayEquals("x".getBytes(StandardCharsets.US_ASCII), echoed, "B was not served");
-                assertEquals(1, server.stats().acceptorTakeovers(), server.stats().toString());
+                assertTrue(server.stats().acceptorTakeovers() >= 1, server.stats().toString()); // B's may take one too
                 assertTrue(firstAcceptor.isAlive(), "the held acceptor's thread is still running its first run");
             } finally {
                 letGo.set(true);
@@ -137,7 +137,7 @@ class FirstRunOnAcceptorTest {
         List<Acceptor> acceptors = new CopyOnWriteArrayList<>();
         Acceptor first = new Acceptor("weft-acceptor-w", listener, holding, metrics, ThreadStarts.DEFAULT, true);
         acceptors.add(first);
-        AcceptorWatch watch = new AcceptorWatch(acceptors, metrics, ThreadStarts.DEFAULT, AcceptorWatch.TICK_NANOS);
+        AcceptorWatch watch = new AcceptorWatch(acceptors, metrics, ThreadStarts.DEFAULT);
         try (Socket client = Clients.connect(Sockets.localAddress(listener.fd()))) {
             first.start();
             taking.await();
