@@ -2,6 +2,7 @@ package dev.weft.sample;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,6 +42,8 @@ class SampleIT {
             routes(client, base);
             assertEquals(143, sample.terminate(), sample.output()); // 128 + SIGTERM, after the shutdown hook ran
             assertTrue(sample.output().contains("weft-sample: stopped (" + mode + ")"), sample.output());
+            // the jar's Add-Opens entry lets a connection's first run happen on its acceptor (no fallback logged)
+            assertFalse(sample.output().contains("start on the JDK's scheduler"), sample.output());
             try (ServerSocket again = new ServerSocket()) {
                 again.bind(new InetSocketAddress("127.0.0.1", port)); // the port is free
             }
