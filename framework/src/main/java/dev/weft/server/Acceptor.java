@@ -67,8 +67,7 @@ final class Acceptor implements Runnable {
     private final MemorySegment errno = Arena.ofAuto().allocate(EPoll.captureLayout()); // the thread only
     private volatile Thread thread;       // written once, by start()
     private long backoffNanos;            // the thread only; 0 outside an episode
-    @SuppressWarnings("unused") // through RUNS
-    private long runs;                    // written by the thread only (opaque); odd while dispatching
+    private long runs;                    // written by the thread only (opaque, RUNS); odd while dispatching
     private volatile boolean released;    // set once, by release()
     private long watchSeen = -1;          // the watch only: runs at its last tick
     private final CountDownLatch left = new CountDownLatch(1);
@@ -215,7 +214,7 @@ final class Acceptor implements Runnable {
             backoffNanos = 0;
             LOG.log(Level.INFO, "{0}: accept resumed on fd {1}", name, Integer.toString(listener.fd()));
         }
-        long before = (long) RUNS.getOpaque(this);
+        long before = runs; // this thread is the only writer
         RUNS.setOpaque(this, before + 1); // odd: the watch may see a first run holding this thread
         try {
             Connection connection = admission.admit(fd);

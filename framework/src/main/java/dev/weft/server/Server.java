@@ -50,6 +50,8 @@ public final class Server implements AutoCloseable {
     private static final System.Logger LOG = Diagnostics.guard(System.getLogger(Server.class.getName()));
     /** How long close() waits for handlers after closing their connections (a handler stuck in CPU work). */
     private static final Duration HANDLER_EXIT_WAIT = Duration.ofSeconds(5);
+    /** Set by the first server of the JVM that asked for first runs on its acceptors and could not have them. */
+    private static final AtomicBoolean INLINE_UNAVAILABLE_LOGGED = new AtomicBoolean();
     /** The largest over-capacity response: it must fit a fresh socket's send buffer in one write. */
     static final int MAX_OVER_CAPACITY_RESPONSE_BYTES = 4096;
 
@@ -286,8 +288,6 @@ public final class Server implements AutoCloseable {
             uninterruptibly(watch::close);
         }
     }
-
-    private static final AtomicBoolean INLINE_UNAVAILABLE_LOGGED = new AtomicBoolean();
 
     /** Once per JVM: why connection threads start on the JDK's scheduler although the config asked otherwise. */
     private static void logInlineUnavailableOnce() {
