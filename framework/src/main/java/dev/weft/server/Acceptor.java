@@ -1,5 +1,6 @@
 package dev.weft.server;
 
+import dev.weft.poller.Carrier;
 import dev.weft.poller.Diagnostics;
 import dev.weft.poller.sys.EPoll;
 import dev.weft.poller.sys.Errno;
@@ -10,6 +11,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -54,6 +56,11 @@ final class Acceptor implements Runnable {
          * throws (the connection closed and counted) if it cannot start.
          */
         void dispatch(Connection connection, ConnectionThreads threads);
+
+        /** The poller's carriers, one per set; empty unless it runs in CARRIER mode. */
+        default List<Carrier> carriers() {
+            return List.of();
+        }
     }
 
     private final String name;
@@ -181,7 +188,8 @@ final class Acceptor implements Runnable {
     @Override
     public void run() {
         try {
-            ConnectionThreads threads = ConnectionThreads.forThisAcceptor(inlineFirstRuns, threadStarts);
+            ConnectionThreads threads = ConnectionThreads.forThisAcceptor(inlineFirstRuns, admission.carriers(),
+                    threadStarts);
             while (!released && acceptOne(threads)) {
                 // until the listener closes, or a successor takes over
             }

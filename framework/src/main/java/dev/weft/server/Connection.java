@@ -425,6 +425,11 @@ public final class Connection implements AutoCloseable {
         item.signalInput();
     }
 
+    /** The poll set the connection is registered in (its carrier runs the connection's thread). */
+    int setIndex() {
+        return item.setIndex();
+    }
+
     /** The connection's fd (thread names, events). */
     int fd() {
         return file.fd();

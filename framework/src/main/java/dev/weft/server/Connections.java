@@ -1,8 +1,10 @@
 package dev.weft.server;
 
+import dev.weft.poller.Carrier;
 import dev.weft.poller.Diagnostics;
 import dev.weft.poller.PollFile;
 import dev.weft.poller.Poller;
+import dev.weft.poller.PollerMode;
 import dev.weft.poller.sys.Errno;
 import dev.weft.poller.sys.Fds;
 import dev.weft.poller.sys.Sockets;
@@ -11,12 +13,14 @@ import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 
 /**
  * The connections a server serves: admission under the cap (over it: the over-capacity response, then close),
@@ -44,6 +48,7 @@ final class Connections implements Acceptor.Admission {
     private final ConnectionHandler handler;
     private final ServerMetrics metrics;
     private final Poller poller;
+    private final List<Carrier> carriers; // the poller's, one per set; empty unless CARRIER mode
     private final byte[] overCapacityResponse; // null: refused connections are just closed
     private final BooleanSupplier drainingFlag = this::isDraining;
     private final AtomicInteger active = new AtomicInteger();
@@ -58,6 +63,8 @@ final class Connections implements Acceptor.Admission {
         this.handler = handler;
         this.metrics = metrics;
         this.poller = poller;
+        this.carriers = poller.config().mode() != PollerMode.CARRIER ? List.of()
+                : IntStream.range(0, poller.setCount()).mapToObj(poller::carrier).toList();
         this.overCapacityResponse = overCapacityResponse;
     }
 
@@ -118,9 +125,14 @@ final class Connections implements Acceptor.Admission {
     }
 
     @Override
+    public List<Carrier> carriers() {
+        return carriers;
+    }
+
+    @Override
     public void dispatch(Connection connection, ConnectionThreads threads) {
         try {
-            threads.start("weft-conn-", connection.fd(), () -> serve(connection));
+            threads.start("weft-conn-", connection.fd(), connection.setIndex(), () -> serve(connection));
         } catch (Throwable e) {
             finish(connection); // never left registered and counted in active (issue 10, poller defect 3)
             metrics.dropped();

@@ -3,6 +3,7 @@ package dev.weft.server;
 import dev.weft.poller.Diagnostics;
 import dev.weft.poller.Poller;
 import dev.weft.poller.PollerConfig;
+import dev.weft.poller.PollerMode;
 import dev.weft.poller.sys.Sockets;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -77,12 +78,15 @@ public final class Server implements AutoCloseable {
         preload();
         this.config = config;
         this.extras = extras;
-        this.poller = Poller.open(new PollerConfig(config.pollerSets(), config.pollerMode(),
+        PollerMode mode = config.pollerMode() == PollerMode.CARRIER && !ConnectionThreads.inlineAvailable()
+                ? PollerMode.VIRTUAL : config.pollerMode(); // carriers need a scheduler of weft's own
+        this.poller = Poller.open(new PollerConfig(config.pollerSets(), mode,
                 PollerConfig.DEFAULT_MAX_EVENTS), this::fail);
         this.connections = new Connections(config, handler, metrics, poller, extras.overCapacityResponse());
         List<ListeningSocket> opened = List.of();
         boolean inline = config.firstRunOnAcceptor() && ConnectionThreads.inlineAvailable();
-        if (config.firstRunOnAcceptor() && !inline) {
+        if ((config.firstRunOnAcceptor() || config.pollerMode() == PollerMode.CARRIER)
+                && !ConnectionThreads.inlineAvailable()) {
             logInlineUnavailableOnce();
         }
         this.watch = inline ? new AcceptorWatch(acceptors, metrics, extras.threadStarts()) : null;
@@ -292,8 +296,9 @@ public final class Server implements AutoCloseable {
     /** Once per JVM: why connection threads start on the JDK's scheduler although the config asked otherwise. */
     private static void logInlineUnavailableOnce() {
         if (INLINE_UNAVAILABLE_LOGGED.compareAndSet(false, true)) {
-            LOG.log(Level.INFO, "connection threads start on the JDK''s scheduler, not on the acceptor ({0}); "
-                    + "--add-opens java.base/java.lang=ALL-UNNAMED allows it (framework/README.md)",
+            LOG.log(Level.INFO, "connection threads run on the JDK''s scheduler, not on the acceptor and the poller "
+                    + "threads ({0}), and the poller runs in VIRTUAL mode; --add-opens java.base/java.lang=ALL-UNNAMED "
+                    + "allows it (framework/README.md)",
                     ConnectionThreads.inlineUnavailableReason());
         }
     }

@@ -15,7 +15,10 @@ import java.time.Duration;
  * @param acceptMode       one SO_REUSEPORT listener per acceptor, or one listener shared by all. Default
  *                         REUSEPORT.
  * @param pollerSets       poll sets (epoll fds) connections are spread over. Default: cores.
- * @param pollerMode       the kind of poller thread. Default VIRTUAL.
+ * @param pollerMode       the kind of poller thread. Default VIRTUAL. CARRIER: each poll set's platform poller
+ *                         thread also runs its connections' threads after their first run, and blocks in
+ *                         epoll_wait only when none is runnable (VIRTUAL instead where the JDK's scheduler cannot
+ *                         be replaced: see firstRunOnAcceptor).
  * @param backlog          listen(2) backlog per listener. Default 1024.
  * @param deferAccept      TCP_DEFER_ACCEPT: accept only once the first bytes arrived, so the first read does not
  *                         park (halved connection-per-request CPU on the prototype). Default true.

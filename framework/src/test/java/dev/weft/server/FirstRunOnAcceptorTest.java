@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.poller.NoFdLeaks;
+import dev.weft.poller.PollerMode;
 import dev.weft.poller.sys.Fds;
 import dev.weft.poller.sys.Sockets;
 import java.io.IOException;
@@ -35,35 +36,45 @@ class FirstRunOnAcceptorTest {
 
     /**
      * A connection's first run is on the thread that accepted it (no carrier woken), and its runs after a park are
-     * on the JDK's scheduler; with firstRunOnAcceptor(false) the first run is on the JDK's scheduler too.
+     * on its poll set's poller thread (CARRIER mode, the default) or on the JDK's scheduler (VIRTUAL mode); with
+     * firstRunOnAcceptor(false) the first run is not on the acceptor either.
      */
     @Test
-    void theFirstRunIsOnTheAcceptorAndLaterRunsOnTheJdksScheduler() throws Exception {
+    void theFirstRunIsOnTheAcceptorAndLaterRunsOnThePollerThread() throws Exception {
         assertEquals(null, ConnectionThreads.inlineUnavailableReason(), "java.lang is not open to weft here");
-        for (boolean inline : new boolean[] {true, false}) {
-            List<String> carriers = new CopyOnWriteArrayList<>();
-            AtomicReference<Thread> handlerThread = new AtomicReference<>();
-            try (Server server = Server.builder().port(0).acceptors(1).pollerSets(1).firstRunOnAcceptor(inline)
-                    .start(connection -> {
-                        handlerThread.set(Thread.currentThread());
-                        byte[] one = new byte[1];
-                        connection.read(one, 0, 1); // there already (TCP_DEFER_ACCEPT): no park
-                        carriers.add(carrierOf(Thread.currentThread()));
-                        connection.read(one, 0, 1); // parks until the test sends the second byte
-                        carriers.add(carrierOf(Thread.currentThread()));
-                        connection.write(one, 0, 1);
-                    });
-                 Socket client = Clients.connect(server.address())) {
-                client.getOutputStream().write('a');
-                awaitTrue(() -> handlerThread.get() != null && carriers.size() == 1
-                        && handlerThread.get().getState() == Thread.State.WAITING, "the handler never parked");
-                client.getOutputStream().write('b');
-                assertEquals('b', client.getInputStream().read());
-                assertTrue(handlerThread.get().isVirtual());
-                assertEquals(inline, carriers.get(0).equals("weft-acceptor-0"), "first run's carrier: " + carriers);
-                assertTrue(carriers.get(1).startsWith("ForkJoinPool"), "later run's carrier: " + carriers);
+        for (PollerMode mode : new PollerMode[] {PollerMode.CARRIER, PollerMode.VIRTUAL}) {
+            for (boolean inline : new boolean[] {true, false}) {
+                List<String> carriers = runsOfOneConnection(mode, inline);
+                assertEquals(inline, carriers.get(0).equals("weft-acceptor-0"), mode + " first run: " + carriers);
+                assertTrue(carriers.get(1).startsWith(mode == PollerMode.CARRIER ? "weft-poller-0" : "ForkJoinPool"),
+                        mode + " later run: " + carriers);
             }
         }
+    }
+
+    /** The carriers of a connection's first run and of its run after a park. */
+    private static List<String> runsOfOneConnection(PollerMode mode, boolean inline) throws Exception {
+        List<String> carriers = new CopyOnWriteArrayList<>();
+        AtomicReference<Thread> handlerThread = new AtomicReference<>();
+        try (Server server = Server.builder().port(0).acceptors(1).pollerSets(1).pollerMode(mode)
+                .firstRunOnAcceptor(inline).start(connection -> {
+                    handlerThread.set(Thread.currentThread());
+                    byte[] one = new byte[1];
+                    connection.read(one, 0, 1); // there already (TCP_DEFER_ACCEPT): no park
+                    carriers.add(carrierOf(Thread.currentThread()));
+                    connection.read(one, 0, 1); // parks until the test sends the second byte
+                    carriers.add(carrierOf(Thread.currentThread()));
+                    connection.write(one, 0, 1);
+                });
+             Socket client = Clients.connect(server.address())) {
+            client.getOutputStream().write('a');
+            awaitTrue(() -> handlerThread.get() != null && carriers.size() == 1
+                    && handlerThread.get().getState() == Thread.State.WAITING, "the handler never parked");
+            client.getOutputStream().write('b');
+            assertEquals('b', client.getInputStream().read());
+            assertTrue(handlerThread.get().isVirtual());
+        }
+        return carriers;
     }
 
     /**

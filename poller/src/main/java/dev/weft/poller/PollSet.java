@@ -26,7 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   lock     ≈ ep->mtx. Guards changes to the token table (TokenTable), closing, and the
  *            linking of a new item into its file. EPOLL_CTL_ADD runs under it, as ep_insert does.
  *   refs     ≈ ep->refcount; CAS only. 1 for the owner (dropped by close()), 1 per item in the table, 1 for
- *            the poller thread while it runs, and 1 for the duration of each epoll_ctl(MOD). Every syscall on
+ *            each poller thread while it runs (in CARRIER mode a held thread keeps its own until it leaves,
+ *            and its successor has its own), and 1 for the duration of each epoll_ctl(MOD). Every syscall on
  *            epfd or wakeFd is made under a reference, so neither number can be closed and reused under a
  *            caller. The thread that drops the last reference frees the set (closes both fds, frees the
  *            native buffer) — exactly once. A reference is dropped only after this lock is released
@@ -81,7 +82,8 @@ final class PollSet {
     private volatile boolean closing;             // written under lock
     private volatile int refs = 1;                // CAS only; 1 = the owner's
     private volatile int frees;                   // written once, by the thread that drops the last reference
-    private volatile Thread pollerThread;         // written once, before the poller thread starts
+    private volatile Thread pollerThread;         // written before the poller thread starts (and by the watch when
+                                                  // a successor takes a held carrier's loop over)
 
     private long registrations;                   // written under lock; read racily by info()
     private long releases;                        // written under lock; read racily by info()
@@ -359,6 +361,11 @@ final class PollSet {
         return pollerThread;
     }
 
+    /** The successor now runs the loop (the held thread leaves after its task, with its own reference). */
+    void successorTookOver(Thread thread) {
+        pollerThread = thread;
+    }
+
     int epfd() {
         return epfd;
     }
@@ -436,6 +443,39 @@ final class PollSet {
                     throw e;
                 }
                 n = 1; // poll again before re-arming the master
+            }
+        }
+    }
+
+    /**
+     * Carrier poller ({@link PollerMode#CARRIER}): a platform thread that runs the tasks queued on its
+     * {@link Carrier} between polls, and blocks in epoll_wait only when none is queued. The threads its events
+     * unpark are queued on it by itself (when their scheduler is this carrier) and run here on the next round.
+     * Returns without a word when the watch has handed the loop to a successor while a task held this thread.
+     */
+    void carry(Carrier carrier) throws ErrnoException {
+        assert !Thread.currentThread().isVirtual();
+        boolean mine = true;
+        try {
+            while (mine && !closing) {
+                try {
+                    int timeout = carrier.mayBlock() ? -1 : 0;
+                    int n = EPoll.await(epfd, events, maxEvents, timeout, pollErrno);
+                    carrier.awake();
+                    faults.at(Faults.Step.POLL, index);
+                    dispatch(n);
+                    mine = carrier.runBatch();
+                    critical.succeeded();
+                } catch (Throwable e) {
+                    carrier.awake();
+                    if (!survived(e)) {
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            if (mine) {
+                carrier.exit();
             }
         }
     }

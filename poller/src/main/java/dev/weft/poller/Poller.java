@@ -2,6 +2,7 @@ package dev.weft.poller;
 
 import dev.weft.poller.sys.ErrnoException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,19 +15,25 @@ import java.util.function.Consumer;
 /**
  * weft's poller: a fixed group of poll sets, each with its own epoll fd and poller thread, and (in
  * {@link PollerMode#VIRTUAL}) the platform master they park on. Files are registered once and spread across
- * the sets; a thread that must wait parks on its {@link Item}, and the set's poller thread unparks it.
+ * the sets; a thread that must wait parks on its {@link Item}, and the set's poller thread unparks it. In
+ * {@link PollerMode#CARRIER} each poller thread also runs the virtual threads scheduled on its set's
+ * {@link Carrier}, and a watch on the sweeper's tick hands a held poller thread's loop to a fresh one.
  *
  * <pre>
  * Locking and lifetime
  *
- *   sets, master, sweeper, threads  final after open(). nextSet: atomic round-robin counter.
+ *   sets, master, sweeper, threads, carriers, watch  final after open(). nextSet: atomic round-robin counter.
+ *   Each set's current poller thread is PollSet.pollerThread (threads[i] is its first; in CARRIER mode the
+ *   watch may replace it).
  *   closed     AtomicBoolean; the caller whose CAS sets it does the whole close, with no lock held (nothing is
  *              freed or closed under a lock, docs/design.md §3); later callers wait for closeDone.
  *   deaths     PollerDeaths: counts dead sets, records the poller's failure once, tells the owner (its header).
  *
  *   close(): every set closed (its items released, waiters woken with SET_CLOSED, owner reference dropped);
  *   in VIRTUAL mode every poller thread unparked too (the master may never have run — a failed open — or be
- *   dead: without it nothing else would wake a parked sub-poller to see "closing"); every poller thread joined;
+ *   dead: without it nothing else would wake a parked sub-poller to see "closing"); every set's current poller
+ *   thread joined (in CARRIER mode not one a task holds: the watch, still running, hands its loop over, and the
+ *   successor, seeing "closing", drains the queue and ends);
  *   then the sweeper and the master closed (after the joins: a virtual poller re-arms itself in the master's
  *   epoll fd until it exits). Each set's epoll fd is closed by whoever drops its last reference (PollSet's
  *   header lists the holders): usually the poller thread on its way out, or the last file close of one of its
@@ -42,9 +49,13 @@ import java.util.function.Consumer;
 public final class Poller implements AutoCloseable {
     private static final System.Logger LOG = Diagnostics.guard(System.getLogger(Poller.class.getName()));
 
+    private static final Duration JOIN_LOOK = Duration.ofNanos(TimeoutSweeper.TICK_NANOS);
+
     private final PollerConfig config;
     private final PollSet[] sets;
     private final Thread[] threads;
+    private final Carrier[] carriers; // null unless CARRIER mode
+    private final CarrierWatch watch; // null unless CARRIER mode
     private final MasterPoller master; // null in PLATFORM mode
     private final TimeoutSweeper sweeper;
     private final Faults faults;
@@ -59,19 +70,32 @@ public final class Poller implements AutoCloseable {
         this.sets = sets;
         this.faults = faults;
         this.deaths = new PollerDeaths(sets.length, this::isClosed, onFailure);
-        this.sweeper = new TimeoutSweeper(sets, faults, deaths::sweeperDied);
+        this.carriers = config.mode() == PollerMode.CARRIER ? new Carrier[sets.length] : null;
+        this.watch = carriers == null ? null : new CarrierWatch(sets, carriers, this::carrierLoop, faults);
+        this.sweeper = new TimeoutSweeper(sets, faults, deaths::sweeperDied, watch == null ? () -> { } : watch::look);
         // The only step here that acquires anything; it releases what it acquired if it fails.
         this.master = config.mode() == PollerMode.VIRTUAL ? new MasterPoller(sets, faults, deaths::masterDied) : null;
         this.threads = new Thread[sets.length];
         for (PollSet set : sets) {
+            if (carriers != null) {
+                carriers[set.index] = new Carrier(set);
+            }
             threads[set.index] = switch (config.mode()) {
                 case PLATFORM -> Thread.ofPlatform().daemon().name("weft-poller-" + set.index)
                         .unstarted(() -> deaths.setDied(set.index, set.runPoller(set::pollBlocking)));
                 case VIRTUAL -> Thread.ofVirtual().name("weft-poller-" + set.index)
                         .unstarted(() -> deaths.setDied(set.index,
                                 set.runPoller(() -> set.pollNonBlocking(master))));
+                case CARRIER -> Thread.ofPlatform().daemon().name("weft-poller-" + set.index)
+                        .unstarted(carrierLoop(set));
             };
         }
+    }
+
+    /** The body of a CARRIER-mode poller thread of {@code set} (the first, or a successor the watch starts). */
+    private Runnable carrierLoop(PollSet set) {
+        Carrier carrier = carriers[set.index];
+        return () -> deaths.setDied(set.index, set.runPoller(() -> set.carry(carrier)));
     }
 
     /**
@@ -224,7 +248,22 @@ public final class Poller implements AutoCloseable {
 
     /** The poller thread of set {@code index} (diagnostics and tests). */
     Thread pollerThread(int index) {
-        return threads[index];
+        return sets[index].pollerThread();
+    }
+
+    /**
+     * The carrier of set {@code index}: a scheduler for virtual threads whose runs should happen on that set's
+     * poller thread ({@link PollerMode#CARRIER} only).
+     *
+     * @param index the set, 0..setCount()-1
+     * @return its carrier
+     * @throws IllegalStateException in another mode
+     */
+    public Carrier carrier(int index) {
+        if (carriers == null) {
+            throw new IllegalStateException("no carriers in " + config.mode() + " mode");
+        }
+        return carriers[index];
     }
 
     /** Set {@code index} (tests). */
@@ -297,7 +336,7 @@ public final class Poller implements AutoCloseable {
         for (PollSet set : sets) {
             infos.add(set.info(false));
         }
-        return PollerStats.of(infos, threadFailures());
+        return PollerStats.of(infos, threadFailures(), watch == null ? 0 : watch.takeovers());
     }
 
     /**
@@ -373,15 +412,8 @@ public final class Poller implements AutoCloseable {
             }
         }
         boolean interrupted = false;
-        for (Thread t : threads) {
-            while (true) {
-                try {
-                    t.join(); // at once for a thread that never started
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
+        for (PollSet set : sets) {
+            interrupted |= joinPoller(set);
         }
         sweeper.close();
         if (master != null) {
@@ -399,6 +431,27 @@ public final class Poller implements AutoCloseable {
         } else if (failure != null) {
             throw (Error) failure;
         }
+    }
+
+    /**
+     * Waits for the thread running {@code set}'s loop to end. In CARRIER mode that may be a successor: a thread
+     * held by a task is not waited for (it leaves when its task returns), the watch — still running — hands its
+     * loop over, and the successor sees the set closing and ends. Returns whether an interrupt was swallowed.
+     */
+    private static boolean joinPoller(PollSet set) {
+        boolean interrupted = false;
+        Thread t = set.pollerThread();
+        while (t != null && t.getState() != Thread.State.NEW) { // a thread that never started: nothing to wait for
+            try {
+                if (t.join(JOIN_LOOK) && set.pollerThread() == t) {
+                    return interrupted;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            t = set.pollerThread();
+        }
+        return interrupted;
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {

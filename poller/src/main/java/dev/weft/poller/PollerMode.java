@@ -12,5 +12,15 @@ public enum PollerMode {
      * One platform thread per set blocks in epoll_wait. Each unpark is an external submit to the virtual-thread
      * scheduler (often a futex wake of a carrier): ~10 CPU-µs per keep-alive request on the same prototype.
      */
-    PLATFORM
+    PLATFORM,
+    /**
+     * One platform thread per set, which is also a carrier: virtual threads built with the set's
+     * {@link Poller#carrier(int) carrier} as their scheduler run on it between polls, and it blocks in
+     * epoll_wait only when none is runnable. A thread it unparks runs on it with no hand-off (no futex, no
+     * master, no re-arm). The event loop's hazard — a task that computes or blocks the thread holds the whole
+     * set — is bounded: a task running at two looks of the watch (50 ms apart) has its loop handed to a fresh
+     * poller thread ({@link PollerStats#carrierTakeovers()}). Measured: 0.97× VIRTUAL's CPU per keep-alive
+     * request, syscalls alike (docs/benchmarks.md).
+     */
+    CARRIER
 }

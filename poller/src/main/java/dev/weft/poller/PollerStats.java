@@ -17,10 +17,12 @@ import java.util.List;
  * @param failedSets    sets closed because their poller thread (or the master) died
  * @param loopFailures  iterations of the poller threads, the master and the sweeper that failed and were
  *                      survived or gave up (each logged once per run of failures)
+ * @param carrierTakeovers CARRIER mode: loops handed to a fresh poller thread because a task held theirs
  */
 public record PollerStats(long registrations, long releases, long parks, long wakeups, long polls, long events,
-                          long staleEvents, int liveItems, int setsFreed, int failedSets, long loopFailures) {
-    static PollerStats of(List<SetInfo> sets, long threadFailures) {
+                          long staleEvents, int liveItems, int setsFreed, int failedSets, long loopFailures,
+                          long carrierTakeovers) {
+    static PollerStats of(List<SetInfo> sets, long threadFailures, long carrierTakeovers) {
         long regs = 0, rels = 0, parks = 0, wakeups = 0, polls = 0, events = 0, stale = 0, loopFailures = 0;
         int freed = 0, failed = 0;
         for (SetInfo s : sets) {
@@ -36,6 +38,6 @@ public record PollerStats(long registrations, long releases, long parks, long wa
             loopFailures += s.loopFailures();
         }
         return new PollerStats(regs, rels, parks, wakeups, polls, events, stale, (int) (regs - rels), freed, failed,
-                loopFailures + threadFailures);
+                loopFailures + threadFailures, carrierTakeovers);
     }
 }

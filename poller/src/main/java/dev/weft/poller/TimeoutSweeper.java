@@ -38,11 +38,14 @@ final class TimeoutSweeper implements AutoCloseable {
     private final Thread thread;
     private final Faults faults;
     private final Consumer<Throwable> onDeath;
+    private final Runnable onTick;
     private final CriticalLoop critical = new CriticalLoop("weft-timeouts"); // used only by the sweeper thread
     private volatile boolean stopping;
 
-    TimeoutSweeper(PollSet[] sets, Faults faults, Consumer<Throwable> onDeath) {
+    /** A sweeper that also runs {@code onTick} after each sweep (the carrier watch, in CARRIER mode). */
+    TimeoutSweeper(PollSet[] sets, Faults faults, Consumer<Throwable> onDeath, Runnable onTick) {
         this.sets = sets;
+        this.onTick = onTick;
         this.faults = faults;
         this.onDeath = onDeath;
         this.thread = Thread.ofPlatform().daemon().name("weft-timeouts").unstarted(this::run);
@@ -62,6 +65,7 @@ final class TimeoutSweeper implements AutoCloseable {
                 for (PollSet set : sets) {
                     set.expireDeadlines(now);
                 }
+                onTick.run();
                 critical.succeeded();
             } catch (Throwable e) {
                 if (!critical.survive(e)) {

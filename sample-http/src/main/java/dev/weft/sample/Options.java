@@ -59,7 +59,7 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
               --port N            port, 0 for any free one                           [8080]
               --acceptors N       weft accepting threads (weft modes only)           [cores: %d]
               --poller-sets N     weft poll sets (weft modes only)                   [cores: %d]
-              --poller-mode virtual|platform
+              --poller-mode virtual|carrier|platform
                                   weft's poller threads (weft modes only)            [virtual]
               --help              this text
             Ctrl-C or SIGTERM stops the server gracefully and prints its counters.
@@ -112,7 +112,8 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
         return switch (value) {
             case "virtual" -> PollerMode.VIRTUAL;
             case "platform" -> PollerMode.PLATFORM;
-            default -> throw new UsageException(flag + " must be virtual or platform, was " + value);
+            case "carrier" -> PollerMode.CARRIER;
+            default -> throw new UsageException(flag + " must be virtual, carrier or platform, was " + value);
         };
     }
 

@@ -56,6 +56,7 @@ public final class Stats {
         m.put("parks", p.parks());
         m.put("wakeups", p.wakeups());
         m.put("setsFreed", p.setsFreed());
+        m.put("carrierTakeovers", p.carrierTakeovers());
         List<Map<String, Object>> sets = new ArrayList<>();
         for (SetInfo set : dump.sets()) {
             Map<String, Object> s = new LinkedHashMap<>();

@@ -15,17 +15,18 @@ class OptionsTest {
         assertEquals(PollerMode.VIRTUAL, Options.parse(new String[0]).pollerMode());
         assertEquals(PollerMode.PLATFORM, Options.parse(new String[] {"--poller-mode", "platform"}).pollerMode());
         assertEquals(PollerMode.VIRTUAL, Options.parse(new String[] {"--poller-mode", "virtual"}).pollerMode());
+        assertEquals(PollerMode.CARRIER, Options.parse(new String[] {"--poller-mode", "carrier"}).pollerMode());
     }
 
     @Test
     void aBadPollerModeIsRefusedByName() {
         Options.UsageException e = assertThrows(Options.UsageException.class,
                 () -> Options.parse(new String[] {"--poller-mode", "fast"}));
-        assertEquals("--poller-mode must be virtual or platform, was fast", e.getMessage());
+        assertEquals("--poller-mode must be virtual, carrier or platform, was fast", e.getMessage());
     }
 
     @Test
     void theHelpListsThePollerMode() {
-        assertTrue(Options.help().contains("--poller-mode virtual|platform"), Options.help());
+        assertTrue(Options.help().contains("--poller-mode virtual|carrier|platform"), Options.help());
     }
 }

@@ -43,7 +43,7 @@ class SampleIT {
             assertEquals(143, sample.terminate(), sample.output()); // 128 + SIGTERM, after the shutdown hook ran
             assertTrue(sample.output().contains("weft-sample: stopped (" + mode + ")"), sample.output());
             // the jar's Add-Opens entry lets a connection's first run happen on its acceptor (no fallback logged)
-            assertFalse(sample.output().contains("start on the JDK's scheduler"), sample.output());
+            assertFalse(sample.output().contains("run on the JDK's scheduler"), sample.output());
             try (ServerSocket again = new ServerSocket()) {
                 again.bind(new InetSocketAddress("127.0.0.1", port)); // the port is free
             }

@@ -40,7 +40,7 @@ import java.util.function.ToDoubleFunction;
  * <tr><td>weft.bytes.received, weft.bytes.sent</td><td>counters (bytes)</td><td>bytes read and written</td></tr>
  * <tr><td>weft.accept.backoffs</td><td>counter</td><td>times accept ran out of fds or memory</td></tr>
  * <tr><td>weft.poller.registrations, .releases, .parks, .wakeups, .polls, .events, .stale.events,
- *     .sets.freed</td><td>counters</td><td>the poller's {@link PollerStats}</td></tr>
+ *     .sets.freed, .carrier.takeovers</td><td>counters</td><td>the poller's {@link PollerStats}</td></tr>
  * <tr><td>weft.poller.items.live</td><td>gauge</td><td>registrations not yet released</td></tr>
  * </table>
  *
@@ -116,6 +116,8 @@ public final class WeftMetrics implements ExchangeObserver {
         poller(tcp, "events", PollerStats::events, "events epoll_wait returned");
         poller(tcp, "stale.events", PollerStats::staleEvents, "events for registrations already released");
         poller(tcp, "sets.freed", PollerStats::setsFreed, "poll sets freed");
+        poller(tcp, "carrier.takeovers", PollerStats::carrierTakeovers,
+                "CARRIER mode: times a task held a poller thread and a fresh one took its loop over");
         Gauge.builder("weft.poller.items.live", tcp, s -> s.poller().stats().liveItems())
                 .description("registrations not yet released").tags(tags).register(registry);
     }

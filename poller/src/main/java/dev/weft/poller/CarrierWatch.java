@@ -1,0 +1,91 @@
+package dev.weft.poller;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * Finds a carrier held by one task ({@link Carrier}'s hazard) and hands its set's loop to a fresh platform
+ * thread. Runs on the timeout sweeper's thread, after each sweep (every 50 ms): a task running at two looks in a
+ * row — between 50 and 100 ms — has its loop taken over, so a set polls and runs its other threads again within
+ * 100 ms of a task that computes or blocks its carrier.
+ *
+ * <p>The successor is started before the loop is taken from the held thread and waits for the verdict: if the
+ * held task returned meanwhile, the hand-over fails, the successor ends at once and nothing changed; if the
+ * start itself fails (no memory for a thread), the held thread keeps the loop and the next tick tries again.
+ * Each loop thread holds its own reference to the set.
+ *
+ * <pre>
+ * Threading: look() runs on the sweeper's thread only; successors counts every thread it named. takeovers is
+ * read racily by stats. The first takeover is logged at INFO (once per watch), the rest only counted.
+ * </pre>
+ */
+final class CarrierWatch {
+    private static final System.Logger LOG = Diagnostics.guard(System.getLogger(Poller.class.getName()));
+
+    private final PollSet[] sets;
+    private final Carrier[] carriers;
+    private final Function<PollSet, Runnable> loop; // the body of a poller thread for a set
+    private final Faults faults;
+    private final LongAdder takeovers = new LongAdder();
+    private final AtomicBoolean logged = new AtomicBoolean();
+    private long successors; // the sweeper's thread only
+
+    CarrierWatch(PollSet[] sets, Carrier[] carriers, Function<PollSet, Runnable> loop, Faults faults) {
+        this.sets = sets;
+        this.carriers = carriers;
+        this.loop = loop;
+        this.faults = faults;
+    }
+
+    /** One look at every carrier; called by the sweeper after each sweep. */
+    void look() {
+        for (PollSet set : sets) {
+            Carrier carrier = carriers[set.index];
+            long held = carrier.heldSinceLastLook();
+            if (held >= 0 && !carrier.exited()) {
+                takeOver(set, carrier, held);
+            }
+        }
+    }
+
+    private void takeOver(PollSet set, Carrier carrier, long held) {
+        if (!set.tryAcquire()) {
+            return; // the set is freed: nothing left to poll
+        }
+        CompletableFuture<Boolean> verdict = new CompletableFuture<>();
+        Thread heldThread = set.pollerThread();
+        Thread successor = Thread.ofPlatform().daemon().name("weft-poller-" + set.index + "." + (++successors))
+                .unstarted(() -> {
+                    if (verdict.join()) {
+                        loop.apply(set).run();
+                    } else {
+                        set.release(1);
+                    }
+                });
+        try {
+            faults.start(successor, set.index);
+        } catch (Throwable e) {
+            set.release(1); // the held thread keeps the loop; the next tick tries again
+            return;
+        }
+        if (carrier.handOver(held)) {
+            set.successorTookOver(successor);
+            verdict.complete(true);
+            takeovers.increment();
+            if (logged.compareAndSet(false, true)) {
+                LOG.log(Level.INFO, "weft poll set {0}: a task held its carrier {1} for 50-100 ms; {2} took its "
+                        + "loop over (further takeovers are only counted)", set.index, heldThread.getName(), successor.getName());
+            }
+        } else {
+            verdict.complete(false);
+        }
+    }
+
+    /** Carriers taken over since the poller opened. */
+    long takeovers() {
+        return takeovers.sum();
+    }
+}
