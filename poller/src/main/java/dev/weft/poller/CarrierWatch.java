@@ -14,7 +14,8 @@ import java.util.function.Function;
  *
  * <p>The successor is started before the loop is taken from the held thread and waits for the verdict: if the
  * held task returned meanwhile, the hand-over fails, the successor ends at once and nothing changed; if the
- * start itself fails (no memory for a thread), the held thread keeps the loop and the next tick tries again.
+ * start itself fails (no memory for a thread), the held thread keeps the loop, the sweeper logs the failure
+ * (its CriticalLoop) and the next tick tries again.
  * Each loop thread holds its own reference to the set.
  *
  * <pre>
@@ -52,11 +53,7 @@ final class CarrierWatch {
     }
 
     private void takeOver(PollSet set, Carrier carrier, long held) {
-        if (!set.tryAcquire()) {
-            return; // the set is freed: nothing left to poll
-        }
         CompletableFuture<Boolean> verdict = new CompletableFuture<>();
-        Thread heldThread = set.pollerThread();
         Thread successor = Thread.ofPlatform().daemon().name("weft-poller-" + set.index + "." + (++successors))
                 .unstarted(() -> {
                     if (verdict.join()) {
@@ -65,21 +62,27 @@ final class CarrierWatch {
                         set.release(1);
                     }
                 });
+        if (!set.tryAcquire()) {
+            return; // the set is freed: nothing left to poll
+        }
         try {
             faults.start(successor, set.index);
         } catch (Throwable e) {
-            set.release(1); // the held thread keeps the loop; the next tick tries again
-            return;
+            set.release(1); // the held thread keeps the loop; the sweeper logs this and the next tick tries again
+            throw e;
         }
+        Thread heldThread = set.pollerThread();
+        set.pollerThread(successor); // first: close() must wait for whichever thread ends up running the loop
         if (carrier.handOver(held)) {
-            set.successorTookOver(successor);
             verdict.complete(true);
             takeovers.increment();
             if (logged.compareAndSet(false, true)) {
                 LOG.log(Level.INFO, "weft poll set {0}: a task held its carrier {1} for 50-100 ms; {2} took its "
-                        + "loop over (further takeovers are only counted)", set.index, heldThread.getName(), successor.getName());
+                        + "loop over (further takeovers are only counted)",
+                        set.index, heldThread.getName(), successor.getName());
             }
         } else {
+            set.pollerThread(heldThread); // its task returned meanwhile: the loop is still its
             verdict.complete(false);
         }
     }

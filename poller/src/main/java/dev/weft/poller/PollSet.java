@@ -361,8 +361,11 @@ final class PollSet {
         return pollerThread;
     }
 
-    /** The successor now runs the loop (the held thread leaves after its task, with its own reference). */
-    void successorTookOver(Thread thread) {
+    /**
+     * CARRIER mode: the thread that runs (or is about to run) the loop, once the watch hands a held thread's loop
+     * over — or the held thread again, if its task returned before the hand-over.
+     */
+    void pollerThread(Thread thread) {
         pollerThread = thread;
     }
 
