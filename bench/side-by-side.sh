@@ -8,7 +8,7 @@
 #   weft          the sample (java -jar sample-http/target/weft-sample.jar --mode weft)
 #   helidon-weft  the same routes on Helidon 4 routing served by weft (--mode helidon-weft)
 #   weft-platform (opt-in, SERVERS=...) weft with platform poller threads (--poller-mode platform)
-#   weft-carrier (opt-in, SERVERS=...)  weft with carrier poller threads (--poller-mode carrier)
+#   weft-virtual (opt-in, SERVERS=...)  weft with virtual poller threads (--poller-mode virtual)
 #   helidon       stock Helidon 4 (--mode helidon)
 #   nginx         one worker, access log off, `location /plaintext { return 200 "Hello, World!"; }` (text/plain)
 # Every server runs pinned to CPU $SERVER_CPU (1), every load generator to CPU $LOAD_CPU (0). A JVM under taskset
@@ -22,6 +22,7 @@
 #                     keep the rates below what one core of Gatling sustains: the report shows its core use)
 #   syscalls          perf-counted syscalls: $SEQ_N sequential connections (one Python client), $SYSCALL_N
 #                     connections from 32 concurrent clients, $SYSCALL_N keep-alive requests on 64 connections
+#                     (h2load: connection set-up and ramp included), and ${DURATION}s of steady keep-alive (wrk -c64)
 #   optional: keepalive-gatling (KeepAliveSimulation, 64 connections), capacity-gatling (CapacitySimulation)
 # Per run: requests/s, p50/p99 and errors as the tool reports them, the server's CPU time per request (utime+stime
 # of all its processes, /proc), both sides' CPU use against their one core (which one was the bottleneck), and
@@ -309,6 +310,9 @@ run_syscalls() {
   perf_attach "$SERVER_PIDS" "$RUN/syscalls-ka.perf"
   taskset -c "$LOAD_CPU" h2load --h1 -n "$SYSCALL_N" -c 64 -t 1 "$URL" > "$RUN/syscalls-ka.out" 2>&1 || meta ka_rc $?
   perf_detach
+  perf_attach "$SERVER_PIDS" "$RUN/syscalls-kas.perf"
+  taskset -c "$LOAD_CPU" wrk -t1 -c64 -d"${DURATION}s" "$URL" > "$RUN/syscalls-kas.out" 2>&1 || meta kas_rc $?
+  perf_detach
   meta seq_n "$SEQ_N"
   meta tool_rc 0
 }
@@ -355,7 +359,7 @@ main() {
       *) die "unknown workload $w" ;; esac
   done
   for s in $SERVERS; do
-    case $s in weft|weft-platform|weft-carrier|helidon-weft|helidon|nginx) ;; *) die "unknown server $s" ;; esac
+    case $s in weft|weft-platform|weft-virtual|helidon-weft|helidon|nginx) ;; *) die "unknown server $s" ;; esac
   done
   mkdir -p "$OUT"
   ensure_tools

@@ -18,7 +18,7 @@ import statistics
 import sys
 
 SATURATED = 0.90  # a side using this share of its one core or more is the bottleneck
-SERVER_ORDER = ["weft", "weft-platform", "weft-carrier", "helidon-weft", "helidon", "nginx"]
+SERVER_ORDER = ["weft", "weft-platform", "weft-virtual", "helidon-weft", "helidon", "nginx"]
 
 
 # ---- parsing one run ---------------------------------------------------------------------------------------------
@@ -165,6 +165,8 @@ def parse_syscalls(run, meta):
         done = parse_h2load(read(run, "syscalls-%s.out" % part), "").get("requests", 0)
         row["sys_" + part], row["sys_%s_each" % part] = per_unit(perf_counts(read(run, "syscalls-%s.perf" % part)),
                                                                   done)
+    steady = parse_wrk(read(run, "syscalls-kas.out")).get("requests", 0)  # absent in runs made before it
+    row["sys_kas"], row["sys_kas_each"] = per_unit(perf_counts(read(run, "syscalls-kas.perf")), steady)
     return row
 
 
@@ -237,7 +239,8 @@ def one_line(row):
         return head + " FAILED: %s" % row["status"]
     if row["workload"].startswith("syscalls"):
         return head + " syscalls: %s per sequential connection, %s per connection (32 clients), %s per keep-alive " \
-                      "request" % (row.get("sys_seq"), row.get("sys_c32"), row.get("sys_ka"))
+                      "request, %s steady" % (row.get("sys_seq"), row.get("sys_c32"), row.get("sys_ka"),
+                                              row.get("sys_kas"))
     def share(v):
         return "?" if v is None else "%d%%" % round(v * 100)
     return head + (" %9s req/s  p50 %s ms  p99 %s ms  errors %s  server %s CPU-us/req  server %s / generator %s of a "
@@ -258,7 +261,7 @@ def fmt(value, digits):
 
 NUMERIC = ["rps", "p50_ms", "p99_ms", "max_ms", "errors", "requests", "cpu_us_per_req", "server_util",
            "generator_util", "load_core_busy", "server_core_busy", "tw_server", "tw_client", "sys_seq", "sys_c32",
-           "sys_ka", "capacity", "response_bytes", "assertions_failed"]
+           "sys_ka", "sys_kas", "capacity", "response_bytes", "assertions_failed"]
 
 
 def load_rows(out):
@@ -295,7 +298,7 @@ def summarise(rows):
                     s[metric] = {"median": statistics.median(values), "min": min(values), "max": max(values),
                                  "n": len(values)}
             s["seq_close"] = sorted({r["seq_close"] for r in ok if r.get("seq_close")})
-            for each in ("sys_seq_each", "sys_c32_each", "sys_ka_each"):
+            for each in ("sys_seq_each", "sys_c32_each", "sys_ka_each", "sys_kas_each"):
                 dicts = [r[each] for r in ok if r.get(each)]
                 if dicts:
                     keys = {k for d in dicts for k in d}
@@ -359,18 +362,18 @@ def syscall_table(summary):
     if not w:
         return []
     lines = ["| server | per sequential connection | who closes | per connection, 32 clients | per keep-alive "
-             "request |", "|---|---|---|---|---|"]
+             "request (h2load) | per keep-alive request, steady (wrk) |", "|---|---|---|---|---|---|"]
     closer = {"eof": "server", "client-close": "client (server kept it open)"}
     for server in ordered(w):
         s = w[server]
-        lines.append("| %s | %s | %s | %s | %s |" % (
+        lines.append("| %s | %s | %s | %s | %s | %s |" % (
             server, cell(s.get("sys_seq"), 2), ", ".join(closer.get(c, c) for c in s.get("seq_close", [])),
-            cell(s.get("sys_c32"), 2), cell(s.get("sys_ka"), 2)))
+            cell(s.get("sys_c32"), 2), cell(s.get("sys_ka"), 2), cell(s.get("sys_kas"), 2)))
     lines += ["", "By syscall (medians; `other`: every syscall not counted by name):", "",
               "| server | run | syscalls per connection or request |", "|---|---|---|"]
     for server in ordered(w):
         for key, label in (("sys_seq_each", "sequential"), ("sys_c32_each", "32 clients"),
-                           ("sys_ka_each", "keep-alive")):
+                           ("sys_ka_each", "keep-alive"), ("sys_kas_each", "keep-alive, steady")):
             each = [(k, v) for k, v in w[server].get(key, {}).items() if v >= 0.01]
             if each:
                 lines.append("| %s | %s | %s |" % (server, label, ", ".join("%s %.2f" % kv for kv in each)))
@@ -420,9 +423,11 @@ def markdown(summary, machine, settings, chart_name):
             "thread of the server after its warm-up, over %s sequential connections (one Python client: connect, "
             "GET, read to EOF — or, if a probe finds the server keeps the connection open after answering "
             "`Connection: close`, close after the response), %s connections from h2load with 32 concurrent "
-            "clients, and %s keep-alive requests "
-            "on 64 connections (h2load); divided by the count. Threads a server starts after the attach are not "
-            "counted." % (settings_map.get("seq_n"), settings_map.get("syscall_n"), settings_map.get("syscall_n")),
+            "clients, %s keep-alive requests "
+            "on 64 connections (h2load: the connections' set-up and the ramp included), and %s s of steady "
+            "keep-alive on 64 connections (wrk -t1 -c64); divided by the count. Threads a server starts after the "
+            "attach are not counted." % (settings_map.get("seq_n"), settings_map.get("syscall_n"),
+                                         settings_map.get("syscall_n"), settings_map.get("duration")),
             ""]
     out += ["## Connection per request: `h2load --h1 -n %s -c 32 -t 1 -H 'Connection: close'`" %
             settings_map.get("h2load_n", "?"), ""]
@@ -467,7 +472,7 @@ def chart(summary, settings, path):
         print("report: no matplotlib for /usr/bin/python3 (apt-get install python3-matplotlib): no chart")
         return False
     settings_map = dict(settings)
-    colors = {"weft": "#1f77b4", "weft-platform": "#9467bd", "weft-carrier": "#8c564b", "helidon-weft": "#17becf", "helidon": "#ff7f0e", "nginx": "#2ca02c"}
+    colors = {"weft": "#1f77b4", "weft-platform": "#9467bd", "weft-virtual": "#8c564b", "helidon-weft": "#17becf", "helidon": "#ff7f0e", "nginx": "#2ca02c"}
     fig, axes = plt.subplots(2, 2, figsize=(13, 8.5))
 
     def bars(ax, workload, metric, title, ylabel):
@@ -517,7 +522,8 @@ def chart(summary, settings, path):
     sys_w = summary.get("syscalls", {})
     grouped(axes[1][1], [(label, {s: v[key]["median"] for s, v in sys_w.items() if v.get(key)})
                          for label, key in (("sequential conn", "sys_seq"), ("conn, 32 clients", "sys_c32"),
-                                            ("keep-alive request", "sys_ka"))],
+                                            ("keep-alive request", "sys_ka"),
+                                            ("keep-alive, steady", "sys_kas"))],
             "syscalls (perf)", "syscalls per connection / request")
     title = "weft side by side — server on CPU %s, load on CPU %s; medians of %s round(s), bars min–max" % (
         *settings_map.get("cpus", "server 1, load 0").replace("server ", "").replace("load ", "").split(", "),
