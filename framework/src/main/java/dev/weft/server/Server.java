@@ -297,7 +297,7 @@ public final class Server implements AutoCloseable {
     private static void logInlineUnavailableOnce() {
         if (INLINE_UNAVAILABLE_LOGGED.compareAndSet(false, true)) {
             LOG.log(Level.INFO, "connection threads run on the JDK''s scheduler, not on the acceptor and the poller "
-                    + "threads ({0}), and the poller runs in VIRTUAL mode; --add-opens java.base/java.lang=ALL-UNNAMED "
+                    + "threads ({0}); a CARRIER poller runs as VIRTUAL; --add-opens java.base/java.lang=ALL-UNNAMED "
                     + "allows it (framework/README.md)",
                     ConnectionThreads.inlineUnavailableReason());
         }
