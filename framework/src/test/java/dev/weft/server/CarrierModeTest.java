@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.poller.NoFdLeaks;
 import dev.weft.poller.PollerMode;
+import dev.weft.poller.TestThreads;
 import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -65,17 +65,7 @@ class CarrierModeTest {
     }
 
     private static void awaitParked(Map<Character, Thread> handlers, char name) {
-        awaitTrue(() -> handlers.get(name) != null && handlers.get(name).getState() == Thread.State.WAITING);
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition never held");
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
+        TestThreads.awaitTrue(() -> handlers.get(name) != null
+                && handlers.get(name).getState() == Thread.State.WAITING, "handler " + name + " parked");
     }
 }

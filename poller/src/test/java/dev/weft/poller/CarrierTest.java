@@ -137,7 +137,7 @@ class CarrierTest {
             });
             waiter.start(); // its first run is queued behind the held task: it runs on the successor
             Fixtures.send(pair[1], 1);
-            awaitTrue(() -> servedOn.get() != null);
+            TestThreads.awaitTrue(() -> servedOn.get() != null, "the waiter served");
             assertEquals("weft-poller-0.1", servedOn.get());
             assertEquals(1, poller.stats().carrierTakeovers());
             assertNotEquals(first, poller.pollerThread(0));
@@ -186,19 +186,9 @@ class CarrierTest {
     /** Waits until the poller thread is blocked in epoll_wait with an empty queue (its "sleeping" mark set). */
     private static void awaitBlocked(Poller poller, Carrier carrier) {
         Thread t = poller.pollerThread(0);
-        awaitTrue(() -> carrier.sleeping() && t.getState() == Thread.State.RUNNABLE
-                && java.util.Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getMethodName().equals("await")));
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition never held");
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
+        TestThreads.awaitTrue(() -> carrier.sleeping() && t.getState() == Thread.State.RUNNABLE
+                && java.util.Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getMethodName().equals("await")),
+                "the poller blocked in epoll_wait");
     }
 
     /** A builder of virtual threads scheduled by {@code carrier} (the JDK's scheduler once it refuses). */

@@ -95,6 +95,18 @@ public final class TestThreads implements AutoCloseable {
         }
     }
 
+    /** Waits until {@code condition} holds (bounded: a condition that never holds fails with {@code what}). */
+    public static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("never happened: " + what);
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
     @FunctionalInterface
     public interface ThrowingRunnable {
         void run() throws Exception;
