@@ -48,19 +48,20 @@ class CarrierModeTest {
                 });
              Socket a = Clients.connect(server.address());
              Socket b = Clients.connect(server.address())) {
-            a.getOutputStream().write('A');
-            b.getOutputStream().write('B');
-            awaitParked(handlers, 'A');
-            awaitParked(handlers, 'B');
-            a.getOutputStream().write('h');
-            assertTrue(holding.await(60, TimeUnit.SECONDS), "A's later run never began");
-            b.getOutputStream().write('e');
-            assertEquals('e', b.getInputStream().read(), "B's later run was served while A held the poller thread");
-            assertTrue(server.poller().stats().carrierTakeovers() >= 1, server.poller().stats().toString());
-            release.set(true);
+            try {
+                a.getOutputStream().write('A');
+                b.getOutputStream().write('B');
+                awaitParked(handlers, 'A');
+                awaitParked(handlers, 'B');
+                a.getOutputStream().write('h');
+                assertTrue(holding.await(60, TimeUnit.SECONDS), "A's later run never began");
+                b.getOutputStream().write('e');
+                assertEquals('e', b.getInputStream().read(), "B's later run, served while A held the poller thread");
+                assertTrue(server.poller().stats().carrierTakeovers() >= 1, server.poller().stats().toString());
+            } finally {
+                release.set(true); // before the server closes: close() waits for the set's loop to end
+            }
             assertEquals('h', a.getInputStream().read());
-        } finally {
-            release.set(true);
         }
     }
 
