@@ -19,8 +19,9 @@ public enum PollerMode {
      * epoll_wait only when none is runnable. A thread it unparks runs on it with no hand-off (no futex, no
      * master, no re-arm). The event loop's hazard — a task that computes or blocks the thread holds the whole
      * set — is bounded: a task running at two looks of the watch (50 ms apart) has its loop handed to a fresh
-     * poller thread ({@link PollerStats#carrierTakeovers()}). Measured: 0.97× VIRTUAL's CPU per keep-alive
-     * request, syscalls alike (docs/benchmarks.md).
+     * poller thread ({@link PollerStats#carrierTakeovers()}). Measured under weft's server, alternated with
+     * VIRTUAL: 2.14–2.17 syscalls per steady keep-alive request against 2.22–2.24, CPU alike within the noise
+     * (docs/benchmarks.md).
      */
     CARRIER
 }
