@@ -2,8 +2,6 @@ package dev.weft.poller;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -19,8 +17,8 @@ import java.util.function.Function;
  * Each loop thread holds its own reference to the set.
  *
  * <pre>
- * Threading: look() runs on the sweeper's thread only; successors counts every thread it named. takeovers is
- * read racily by stats. The first takeover is logged at INFO (once per watch), the rest only counted.
+ * Threading: look() runs on the sweeper's thread only, the one writer of every field here; takeovers is also
+ * read by stats (volatile). The first takeover is logged at INFO (once per watch), the rest only counted.
  * </pre>
  */
 final class CarrierWatch {
@@ -30,9 +28,9 @@ final class CarrierWatch {
     private final Carrier[] carriers;
     private final Function<PollSet, Runnable> loop; // the body of a poller thread for a set
     private final Faults faults;
-    private final LongAdder takeovers = new LongAdder();
-    private final AtomicBoolean logged = new AtomicBoolean();
-    private long successors; // the sweeper's thread only
+    private volatile long takeovers; // written by the sweeper's thread only; read by stats
+    private boolean logged;          // the sweeper's thread only
+    private long successors;         // the sweeper's thread only
 
     CarrierWatch(PollSet[] sets, Carrier[] carriers, Function<PollSet, Runnable> loop, Faults faults) {
         this.sets = sets;
@@ -75,8 +73,9 @@ final class CarrierWatch {
         set.pollerThread(successor); // first: close() must wait for whichever thread ends up running the loop
         if (carrier.handOver(held)) {
             verdict.complete(true);
-            takeovers.increment();
-            if (logged.compareAndSet(false, true)) {
+            takeovers++; // one writer: no lost update
+            if (!logged) {
+                logged = true;
                 LOG.log(Level.INFO, "weft poll set {0}: a task held its carrier {1} for 50-100 ms; {2} took its "
                         + "loop over (further takeovers are only counted)",
                         set.index, heldThread.getName(), successor.getName());
@@ -89,6 +88,6 @@ final class CarrierWatch {
 
     /** Carriers taken over since the poller opened. */
     long takeovers() {
-        return takeovers.sum();
+        return takeovers;
     }
 }
