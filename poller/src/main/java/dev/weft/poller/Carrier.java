@@ -12,10 +12,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * re-arm — a keep-alive request costs its read, its write and a share of one epoll_wait, as in an event loop.
  *
  * <p>The hazard of any event loop: a task that neither finishes nor parks (it computes, or blocks the thread in
- * native code or file I/O) holds every connection of the set. The poller's watch (the timeout sweeper's tick)
- * looks at {@link #runs} every 50 ms; the same odd count at two looks and it hands the loop to a fresh thread
- * ({@link #handOver}), which carries on polling and running the queue while the held one finishes its task and
- * leaves.
+ * native code or file I/O) holds every connection of the set, and keeps them off the other cores. The poller's
+ * {@link CarrierWatch} looks at {@link #runs} every 2 ms while a task runs; the same odd count at two looks and it
+ * hands the loop to another thread ({@link #handOver}), which carries on polling and running the queue while the
+ * held one finishes its task and leaves.
  *
  * <pre>
  * Locking and lifetime
@@ -32,7 +32,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *              The watch CASes a held (odd) count +1 to hand the loop over: the held thread's CAS then fails and
  *              it leaves without touching the loop's state; the successor goes on from the new even count (the
  *              count only grows, so the held thread's expected value never comes back).
- *   watchSeen  the watch's thread only.
  * </pre>
  */
 public final class Carrier {
@@ -57,7 +56,6 @@ public final class Carrier {
     private volatile boolean sleeping; // CAS (SLEEPING)
     private volatile boolean exited;
     private volatile long runs;        // see the header (RUNS)
-    private long watchSeen = -1;       // the watch's thread only
 
     Carrier(PollSet set) {
         this.set = set;
@@ -161,15 +159,10 @@ public final class Carrier {
         }
     }
 
-    /**
-     * The watch's look (every tick): the count of a task that was already running at the last look, or -1.
-     * Called by the watch's thread only.
-     */
-    long heldSinceLastLook() {
-        long seen = runs;
-        long last = watchSeen;
-        watchSeen = seen;
-        return (seen & 1) == 1 && seen == last ? seen : -1;
+    /** The count of the task running now (odd), or -1 between tasks: what the watch compares across looks. */
+    long running() {
+        long now = runs;
+        return (now & 1) == 1 ? now : -1;
     }
 
     /**

@@ -1,53 +1,83 @@
 package dev.weft.poller;
 
 import java.lang.System.Logger.Level;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * Finds a carrier held by one task ({@link Carrier}'s hazard) and hands its set's loop to a fresh platform
- * thread. Runs on the timeout sweeper's thread, after each sweep (every 50 ms): a task running at two looks in a
- * row — between 50 and 100 ms — has its loop taken over, so a set polls and runs its other threads again within
- * 100 ms of a task that computes or blocks its carrier.
+ * thread, on a thread of its own ({@code weft-carrier-watch}). It looks at every carrier every
+ * {@link #BUSY_LOOK_NANOS} while some task is running, every {@link #IDLE_LOOK_NANOS} while none is; a task
+ * running at two looks in a row has held its carrier for at least 2 ms and has the loop taken from it. So a
+ * computing or blocking task keeps its set's other connections waiting 2 to 4 ms (12 at most, after an idle
+ * spell), and they go on on another core meanwhile, as they would on the JDK's scheduler.
  *
  * <p>The successor is started before the loop is taken from the held thread and waits for the verdict: if the
  * held task returned meanwhile, the hand-over fails, the successor ends at once and nothing changed; if the
- * start itself fails (no memory for a thread), the held thread keeps the loop, the sweeper logs the failure
- * (its CriticalLoop) and the next tick tries again.
- * Each loop thread holds its own reference to the set.
+ * start itself fails (no memory for a thread), the held thread keeps the loop, the watch's CriticalLoop logs the
+ * failure and the next look tries again. Each loop thread holds its own reference to the set.
  *
  * <pre>
- * Threading: look() runs on the sweeper's thread only, the one writer of every field here; takeovers is also
- * read by stats (volatile). The first takeover is logged at INFO (once per watch), the rest only counted.
+ * Threading: look() runs on the watch's thread only (a TickThread), the one writer of every field here;
+ * takeovers is also read by stats (volatile). The first takeover is logged at INFO (once per watch), the rest
+ * only counted. If the watch itself gives up (CriticalLoop), the poller fails loudly (onDeath): a held set
+ * would no longer be recovered.
  * </pre>
  */
-final class CarrierWatch {
+final class CarrierWatch implements AutoCloseable {
     private static final System.Logger LOG = Diagnostics.guard(System.getLogger(Poller.class.getName()));
+
+    /** Between looks while some task runs: a task seen at two looks has held its carrier this long at least. */
+    static final long BUSY_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** Between looks while no task runs. */
+    static final long IDLE_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final PollSet[] sets;
     private final Carrier[] carriers;
+    private final long[] seen;        // per set: the running count at the last look, or -1
     private final Function<PollSet, Runnable> loop; // the body of a poller thread for a set
     private final Faults faults;
-    private volatile long takeovers; // written by the sweeper's thread only; read by stats
-    private boolean logged;          // the sweeper's thread only
-    private long successors;         // the sweeper's thread only
+    private final TickThread thread;
+    private volatile long takeovers;  // written by the watch's thread only; read by stats
+    private boolean logged;           // the watch's thread only
+    private long successors;          // the watch's thread only
 
-    CarrierWatch(PollSet[] sets, Carrier[] carriers, Function<PollSet, Runnable> loop, Faults faults) {
+    CarrierWatch(PollSet[] sets, Carrier[] carriers, Function<PollSet, Runnable> loop, Faults faults,
+            Consumer<Throwable> onDeath) {
         this.sets = sets;
         this.carriers = carriers;
+        this.seen = new long[sets.length];
+        Arrays.fill(seen, -1);
         this.loop = loop;
         this.faults = faults;
+        this.thread = new TickThread("weft-carrier-watch", -3, Faults.Step.WATCH, faults, IDLE_LOOK_NANOS,
+                this::look, onDeath);
     }
 
-    /** One look at every carrier; called by the sweeper after each sweep. */
-    void look() {
+    void start() {
+        thread.start();
+    }
+
+    /** One look at every carrier; returns the time to the next. */
+    private long look() {
+        boolean busy = false;
         for (PollSet set : sets) {
             Carrier carrier = carriers[set.index];
-            long held = carrier.heldSinceLastLook();
-            if (held >= 0 && !carrier.exited()) {
-                takeOver(set, carrier, held);
+            long running = carrier.running();
+            long last = seen[set.index];
+            seen[set.index] = running;
+            if (running < 0 || carrier.exited()) {
+                continue;
+            }
+            busy = true;
+            if (running == last) {
+                takeOver(set, carrier, running);
             }
         }
+        return busy ? BUSY_LOOK_NANOS : IDLE_LOOK_NANOS;
     }
 
     private void takeOver(PollSet set, Carrier carrier, long held) {
@@ -66,7 +96,7 @@ final class CarrierWatch {
         try {
             faults.start(successor, set.index);
         } catch (Throwable e) {
-            set.release(1); // the held thread keeps the loop; the sweeper logs this and the next tick tries again
+            set.release(1); // the held thread keeps the loop; the watch logs this and the next look tries again
             throw e;
         }
         Thread heldThread = set.pollerThread();
@@ -76,8 +106,8 @@ final class CarrierWatch {
             takeovers++; // one writer: no lost update
             if (!logged) {
                 logged = true;
-                LOG.log(Level.INFO, "weft poll set {0}: a task held its carrier {1} for 50-100 ms; {2} took its "
-                        + "loop over (further takeovers are only counted)",
+                LOG.log(Level.INFO, "weft poll set {0}: a task held its carrier {1} for 2 ms or more; {2} took "
+                        + "its loop over (further takeovers are only counted)",
                         set.index, heldThread.getName(), successor.getName());
             }
         } else {
@@ -89,5 +119,15 @@ final class CarrierWatch {
     /** Carriers taken over since the poller opened. */
     long takeovers() {
         return takeovers;
+    }
+
+    /** Looks that failed since start. */
+    long failures() {
+        return thread.failures();
+    }
+
+    @Override
+    public void close() {
+        thread.close();
     }
 }

@@ -22,7 +22,7 @@ final class Faults {
         EPOLL_CREATE,
         /** eventfd of set {@code index} (-1: the master's). */
         EVENTFD,
-        /** Starting poller thread {@code index}; -1 the master, -2 the sweeper. */
+        /** Starting poller thread {@code index}; -1 the master, -2 the sweeper, -3 the carrier watch. */
         THREAD_START,
         /** In {@code register} on set {@code index}: after the item was published and added, before the link. */
         REGISTER_LINK,
@@ -35,7 +35,9 @@ final class Faults {
         /** One iteration of the master's loop: events polled, sub-pollers not yet unparked. */
         MASTER_POLL,
         /** One sweep of the timeout sweeper. */
-        SWEEP
+        SWEEP,
+        /** One look of the carrier watch (CARRIER mode). */
+        WATCH
     }
 
     /** What a test plugs in. Every method may throw anything. */

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * {@link PollerMode#VIRTUAL}) the platform master they park on. Files are registered once and spread across
  * the sets; a thread that must wait parks on its {@link Item}, and the set's poller thread unparks it. In
  * {@link PollerMode#CARRIER} each poller thread also runs the virtual threads scheduled on its set's
- * {@link Carrier}, and a watch on the sweeper's tick hands a held poller thread's loop to a fresh one.
+ * {@link Carrier}, and a watch ({@link CarrierWatch}, a thread of its own) hands a held poller thread's loop to a
+ * fresh one.
  *
  * <pre>
  * Locking and lifetime
@@ -34,16 +35,17 @@ import java.util.function.Consumer;
  *   dead: without it nothing else would wake a parked sub-poller to see "closing"); every set's current poller
  *   thread joined (in CARRIER mode not one a task holds: the watch, still running, hands its loop over, and the
  *   successor, seeing "closing", drains the queue and ends);
- *   then the sweeper and the master closed (after the joins: a virtual poller re-arms itself in the master's
- *   epoll fd until it exits). Each set's epoll fd is closed by whoever drops its last reference (PollSet's
- *   header lists the holders): usually the poller thread on its way out, or the last file close of one of its
- *   items.
+ *   then the sweeper, the watch and the master closed (after the joins: a virtual poller re-arms itself in the
+ *   master's epoll fd until it exits). Each set's epoll fd is closed by whoever drops its last reference
+ *   (PollSet's header lists the holders): usually the poller thread on its way out, or the last file close of
+ *   one of its items.
  *
- * Failures (issue 10): poller threads, the master and the sweeper survive failed iterations (CriticalLoop). A
- * poller thread that gives up closes its own set (PollSet.fail): its waiters wake with SET_CLOSED, the death
- * is logged once at ERROR, counted (PollerStats.failedSets) and shown in the dump, and register() gives new
- * files only to live sets. A master that gives up closes every set. Every set dead, the master dead or the
- * sweeper dead: the poller has failed — logged once at ERROR, failure() says why, onFailure is called.
+ * Failures (issue 10): poller threads, the master, the sweeper and the watch survive failed iterations
+ * (CriticalLoop). A poller thread that gives up closes its own set (PollSet.fail): its waiters wake with
+ * SET_CLOSED, the death is logged once at ERROR, counted (PollerStats.failedSets) and shown in the dump, and
+ * register() gives new files only to live sets. A master that gives up closes every set. Every set dead, or the
+ * master, the sweeper or the watch dead: the poller has failed — logged once at ERROR, failure() says why,
+ * onFailure is called.
  * </pre>
  */
 public final class Poller implements AutoCloseable {
@@ -71,8 +73,9 @@ public final class Poller implements AutoCloseable {
         this.faults = faults;
         this.deaths = new PollerDeaths(sets.length, this::isClosed, onFailure);
         this.carriers = config.mode() == PollerMode.CARRIER ? new Carrier[sets.length] : null;
-        this.watch = carriers == null ? null : new CarrierWatch(sets, carriers, this::carrierLoop, faults);
-        this.sweeper = new TimeoutSweeper(sets, faults, deaths::sweeperDied, watch == null ? () -> { } : watch::look);
+        this.watch = carriers == null ? null
+                : new CarrierWatch(sets, carriers, this::carrierLoop, faults, deaths::watchDied);
+        this.sweeper = new TimeoutSweeper(sets, faults, deaths::sweeperDied);
         // The only step here that acquires anything; it releases what it acquired if it fails.
         this.master = config.mode() == PollerMode.VIRTUAL ? new MasterPoller(sets, faults, deaths::masterDied) : null;
         this.threads = new Thread[sets.length];
@@ -100,9 +103,9 @@ public final class Poller implements AutoCloseable {
 
     /**
      * Gives every poller thread its reference first (so no failure, not even the master's, can free a set
-     * under a thread about to start), then starts the pollers, then the master, then the sweeper. A virtual
-     * poller that runs before the master starts just arms its one-shot entry and parks; the master's first
-     * epoll_wait sees it. If a start fails, the sets of the threads not started get their references back and
+     * under a thread about to start), then starts the pollers, then the master, then the sweeper and the watch.
+     * A virtual poller that runs before the master starts just arms its one-shot entry and parks; the master's
+     * first epoll_wait sees it. If a start fails, the sets of the threads not started get their references back and
      * open() closes the poller (close() unparks the virtual pollers that did start).
      */
     private void start() {
@@ -124,6 +127,9 @@ public final class Poller implements AutoCloseable {
             master.start();
         }
         sweeper.start();
+        if (watch != null) {
+            watch.start();
+        }
     }
 
     /**
@@ -154,8 +160,8 @@ public final class Poller implements AutoCloseable {
      *
      * @param config    how many sets, which kind of poller thread, the event buffer size
      * @param onFailure called once, from the thread that found out, when the poller can no longer serve: every
-     *                  set's poller thread died, or the master poller or the timeout sweeper did (each survives
-     *                  single failures; see {@link #failure()}). Must not block; its exceptions are ignored.
+     *                  set's poller thread died, or the master poller, the timeout sweeper or the carrier watch
+     *                  did (each survives single failures; see {@link #failure()}). Must not block; its exceptions are ignored.
      * @return the running poller
      * @throws IOException if a set cannot be created (e.g. EMFILE)
      */
@@ -237,8 +243,8 @@ public final class Poller implements AutoCloseable {
     }
 
     /**
-     * Why the poller can no longer serve — every set's poller thread died, or the master poller or the timeout
-     * sweeper did — or null while it can. A closed poller has not failed.
+     * Why the poller can no longer serve — every set's poller thread died, or the master poller, the timeout
+     * sweeper or the carrier watch did — or null while it can. A closed poller has not failed.
      *
      * @return the first fatal cause, or null
      */
@@ -363,9 +369,9 @@ public final class Poller implements AutoCloseable {
         return new PollerDump(config.mode(), closed.get(), deaths.failure(), List.copyOf(infos));
     }
 
-    /** Failed iterations of the master and the sweeper (the sets count their own). */
+    /** Failed iterations of the master, the sweeper and the watch (the sets count their own). */
     private long threadFailures() {
-        return sweeper.failures() + (master == null ? 0 : master.failures());
+        return sweeper.failures() + (master == null ? 0 : master.failures()) + (watch == null ? 0 : watch.failures());
     }
 
     /**
@@ -381,7 +387,7 @@ public final class Poller implements AutoCloseable {
 
     /**
      * Closes every set (waking every parked waiter with {@link WaitResult#SET_CLOSED}), waits for the poller
-     * threads to exit, then stops the sweeper and the master. Files stay open: their owners close them.
+     * threads to exit, then stops the sweeper, the watch and the master. Files stay open: their owners close them.
      * Idempotent: a second caller waits until the first has finished.
      */
     @Override
@@ -416,6 +422,9 @@ public final class Poller implements AutoCloseable {
             interrupted |= joinPoller(set);
         }
         sweeper.close();
+        if (watch != null) {
+            watch.close();
+        }
         if (master != null) {
             try {
                 master.close();

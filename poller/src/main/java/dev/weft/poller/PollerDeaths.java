@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * What a {@link Poller} says when one of its threads gives up (design.md §12): a set's poller thread (that set is
- * dead; the poller goes on with the others), the master or the sweeper (the poller has failed), or the last live
- * set's thread (the poller has failed). Each death is logged once at ERROR; the poller's failure is recorded once
+ * dead; the poller goes on with the others), the master, the sweeper or the carrier watch (the poller has failed),
+ * or the last live set's thread (the poller has failed). Each death is logged once at ERROR; the poller's failure is recorded once
  * and reported to its owner once.
  *
  * <pre>
@@ -59,6 +59,12 @@ final class PollerDeaths {
 
     void sweeperDied(Throwable cause) {
         LOG.log(Level.ERROR, "weft timeout sweeper died; timeouts of one second or more no longer fire", cause);
+        fail(cause);
+    }
+
+    void watchDied(Throwable cause) {
+        LOG.log(Level.ERROR, "weft carrier watch died; a task that holds its poller thread is no longer taken over",
+                cause);
         fail(cause);
     }
 

@@ -1,7 +1,6 @@
 package dev.weft.poller;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -18,14 +17,15 @@ import java.util.function.Consumer;
  * costs a few tens of microseconds, 20 times a second.
  *
  * <pre>
- * Threading: one platform daemon thread per Poller. stopping: volatile, set once by close(). The sweep reads
- * slot tables and item fields lock-free (acquire), touches no fd and takes no reference: it can run on a set
- * being closed and only unparks threads.
+ * Threading: one platform daemon thread per Poller (a TickThread). The sweep reads slot tables and item fields
+ * lock-free (acquire), touches no fd and takes no reference: it can run on a set being closed and only unparks
+ * threads.
  *
  * Failures (issue 10, defect B: an OutOfMemoryError used to end this thread, and no idle, read, write or head
- * timeout fired again): each sweep is guarded (CriticalLoop); a failed one is logged once per run and the next
- * tick sweeps again — a missed tick only delays a timeout. After CriticalLoop.GIVE_UP_AFTER failed sweeps in a
- * row the sweeper reports its death (onDeath), and the Poller fails loudly: its timeouts no longer hold.
+ * timeout fired again): each sweep is guarded (the TickThread's CriticalLoop); a failed one is logged once per
+ * run and the next tick sweeps again — a missed tick only delays a timeout. After CriticalLoop.GIVE_UP_AFTER
+ * failed sweeps in a row the sweeper reports its death (onDeath), and the Poller fails loudly: its timeouts no
+ * longer hold.
  * </pre>
  */
 final class TimeoutSweeper implements AutoCloseable {
@@ -35,71 +35,34 @@ final class TimeoutSweeper implements AutoCloseable {
     static final long COARSE_FROM_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final PollSet[] sets;
-    private final Thread thread;
-    private final Faults faults;
-    private final Consumer<Throwable> onDeath;
-    private final Runnable onTick;
-    private final CriticalLoop critical = new CriticalLoop("weft-timeouts"); // used only by the sweeper thread
-    private volatile boolean stopping;
+    private final TickThread thread;
 
-    /** A sweeper that also runs {@code onTick} after each sweep (the carrier watch, in CARRIER mode). */
-    TimeoutSweeper(PollSet[] sets, Faults faults, Consumer<Throwable> onDeath, Runnable onTick) {
+    TimeoutSweeper(PollSet[] sets, Faults faults, Consumer<Throwable> onDeath) {
         this.sets = sets;
-        this.onTick = onTick;
-        this.faults = faults;
-        this.onDeath = onDeath;
-        this.thread = Thread.ofPlatform().daemon().name("weft-timeouts").unstarted(this::run);
+        this.thread = new TickThread("weft-timeouts", -2, Faults.Step.SWEEP, faults, TICK_NANOS, this::sweep, onDeath);
     }
 
     void start() {
-        faults.start(thread, -2);
+        thread.start();
     }
 
-    private void run() {
-        while (!stopping) {
-            try {
-                LockSupport.parkNanos(this, TICK_NANOS);
-                faults.at(Faults.Step.SWEEP, -2);
-                long now = System.nanoTime();
-                assert now > 0 : "Item's deadline slots take nanoTime for positive (CLOCK_MONOTONIC): " + now;
-                for (PollSet set : sets) {
-                    set.expireDeadlines(now);
-                }
-                onTick.run();
-                critical.succeeded();
-            } catch (Throwable e) {
-                if (!critical.survive(e)) {
-                    try {
-                        onDeath.accept(e);
-                    } catch (Throwable ignored) {
-                        // the Poller's report is guarded itself
-                    }
-                    return;
-                }
-            }
+    /** One sweep; returns the time to the next. */
+    private long sweep() {
+        long now = System.nanoTime();
+        assert now > 0 : "Item's deadline slots take nanoTime for positive (CLOCK_MONOTONIC): " + now;
+        for (PollSet set : sets) {
+            set.expireDeadlines(now);
         }
+        return TICK_NANOS;
     }
 
     /** Sweeps that failed since start (survived or not). */
     long failures() {
-        return critical.failures();
+        return thread.failures();
     }
 
     @Override
     public void close() {
-        stopping = true;
-        LockSupport.unpark(thread);
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join(); // at once if it never started
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        thread.close();
     }
 }

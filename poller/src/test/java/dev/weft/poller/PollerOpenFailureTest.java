@@ -56,6 +56,9 @@ class PollerOpenFailureTest {
             steps.add(new StepAt(Faults.Step.THREAD_START, i));
         }
         steps.add(new StepAt(Faults.Step.THREAD_START, -2)); // the sweeper
+        if (mode == PollerMode.CARRIER) {
+            steps.add(new StepAt(Faults.Step.THREAD_START, -3)); // the carrier watch
+        }
         return steps;
     }
 

@@ -17,6 +17,7 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -199,22 +200,28 @@ class PollerThreadDeathTest {
         }
     }
 
-    @Test
-    void aSweeperThatKeepsFailingFailsThePoller() throws Exception {
-        InjectedFaults hook = InjectedFaults.always(Faults.Step.SWEEP, -2, () -> new OutOfMemoryError("injected"));
+    /** The sweeper's and the carrier watch's thread (a TickThread each): one that gives up fails the poller. */
+    @ParameterizedTest
+    @CsvSource({
+        "SWEEP, -2, VIRTUAL, weft timeout sweeper died, weft-timeouts",
+        "WATCH, -3, CARRIER, weft carrier watch died, weft-carrier-watch"
+    })
+    void aTickThreadThatKeepsFailingFailsThePoller(Faults.Step step, int index, PollerMode mode, String death,
+            String threadName) throws Exception {
+        InjectedFaults hook = InjectedFaults.always(step, index, () -> new OutOfMemoryError("injected"));
         List<Throwable> reported = new CopyOnWriteArrayList<>();
         try (LogCapture log = new LogCapture(POLLER_LOG);
-             Poller poller = open(new PollerConfig(1, PollerMode.VIRTUAL, 16), hook, reported::add)) {
+             Poller poller = open(new PollerConfig(1, mode, 16), hook, reported::add)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (poller.failure() == null || reported.isEmpty()) { // set, then reported: wait for both
-                assertTrue(System.nanoTime() < deadline, "the sweeper never gave up");
+                assertTrue(System.nanoTime() < deadline, threadName + " never gave up");
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
             assertTrue(poller.failure() instanceof OutOfMemoryError);
             assertEquals(1, reported.size());
             assertTrue(poller.dump().toString().contains("FAILED"));
-            awaitLogged(log, "weft timeout sweeper died");
-            assertEquals(1, log.count(Level.WARNING, "weft-timeouts: an iteration failed"), log.text());
+            awaitLogged(log, death);
+            assertEquals(1, log.count(Level.WARNING, threadName + ": an iteration failed"), log.text());
         }
     }
 
