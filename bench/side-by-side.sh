@@ -8,7 +8,7 @@
 #   weft          the sample (java -jar sample-http/target/weft-sample.jar --mode weft)
 #   helidon-weft  the same routes on Helidon 4 routing served by weft (--mode helidon-weft)
 #   weft-platform (opt-in, SERVERS=...) weft with platform poller threads (--poller-mode platform)
-#   weft-virtual (opt-in, SERVERS=...)  weft with virtual poller threads (--poller-mode virtual)
+#   weft-carrier (opt-in, SERVERS=...)  weft with carrier poller threads (--poller-mode carrier)
 #   helidon       stock Helidon 4 (--mode helidon)
 #   nginx         one worker, access log off, `location /plaintext { return 200 "Hello, World!"; }` (text/plain)
 # Every server runs pinned to CPU $SERVER_CPU (1), every load generator to CPU $LOAD_CPU (0). A JVM under taskset
@@ -359,7 +359,7 @@ main() {
       *) die "unknown workload $w" ;; esac
   done
   for s in $SERVERS; do
-    case $s in weft|weft-platform|weft-virtual|helidon-weft|helidon|nginx) ;; *) die "unknown server $s" ;; esac
+    case $s in weft|weft-platform|weft-carrier|helidon-weft|helidon|nginx) ;; *) die "unknown server $s" ;; esac
   done
   mkdir -p "$OUT"
   ensure_tools

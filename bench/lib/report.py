@@ -18,7 +18,7 @@ import statistics
 import sys
 
 SATURATED = 0.90  # a side using this share of its one core or more is the bottleneck
-SERVER_ORDER = ["weft", "weft-platform", "weft-virtual", "helidon-weft", "helidon", "nginx"]
+SERVER_ORDER = ["weft", "weft-platform", "weft-carrier", "weft-virtual", "helidon-weft", "helidon", "nginx"]
 
 
 # ---- parsing one run ---------------------------------------------------------------------------------------------
@@ -472,7 +472,7 @@ def chart(summary, settings, path):
         print("report: no matplotlib for /usr/bin/python3 (apt-get install python3-matplotlib): no chart")
         return False
     settings_map = dict(settings)
-    colors = {"weft": "#1f77b4", "weft-platform": "#9467bd", "weft-virtual": "#8c564b", "helidon-weft": "#17becf", "helidon": "#ff7f0e", "nginx": "#2ca02c"}
+    colors = {"weft": "#1f77b4", "weft-platform": "#9467bd", "weft-carrier": "#8c564b", "weft-virtual": "#e377c2", "helidon-weft": "#17becf", "helidon": "#ff7f0e", "nginx": "#2ca02c"}
     fig, axes = plt.subplots(2, 2, figsize=(13, 8.5))
 
     def bars(ax, workload, metric, title, ylabel):

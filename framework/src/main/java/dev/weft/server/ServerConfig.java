@@ -15,11 +15,13 @@ import java.time.Duration;
  * @param acceptMode       one SO_REUSEPORT listener per acceptor, or one listener shared by all. Default
  *                         REUSEPORT.
  * @param pollerSets       poll sets (epoll fds) connections are spread over. Default: cores.
- * @param pollerMode       the kind of poller thread. Default CARRIER: each poll set's platform poller thread also
- *                         runs its connections' threads after their first run, and blocks in epoll_wait only
- *                         when none is runnable; a run that holds it over 50 ms has the set's loop handed to a
- *                         fresh poller thread. VIRTUAL instead where the JDK's scheduler cannot be replaced (see
- *                         firstRunOnAcceptor).
+ * @param pollerMode       the kind of poller thread. Default VIRTUAL: connection threads run on the JDK's
+ *                         scheduler after their first run, spread over every core. CARRIER (opt-in, for short
+ *                         handlers): each poll set's platform poller thread also runs its connections' threads,
+ *                         and blocks in epoll_wait only when none is runnable — fewer syscalls, but a run that
+ *                         computes holds its set's other connections, on one core, until the carrier watch hands
+ *                         the set's loop to a fresh thread (after 2 to 4 ms); docs/design.md. VIRTUAL instead
+ *                         where the JDK's scheduler cannot be replaced (see firstRunOnAcceptor).
  * @param backlog          listen(2) backlog per listener. Default 1024.
  * @param deferAccept      TCP_DEFER_ACCEPT: accept only once the first bytes arrived, so the first read does not
  *                         park (halved connection-per-request CPU on the prototype). Default true.
@@ -96,7 +98,7 @@ public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode 
     public static ServerConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), cores,
-                AcceptMode.REUSEPORT, cores, PollerMode.CARRIER, 1024, true, true, 10_000, Duration.ofSeconds(10),
+                AcceptMode.REUSEPORT, cores, PollerMode.VIRTUAL, 1024, true, true, 10_000, Duration.ofSeconds(10),
                 Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10),
                 AcceptedSocketOptions.KERNEL_DEFAULTS);
     }

@@ -21,7 +21,7 @@ class ServerConfigTest {
         assertEquals(cores, c.acceptors());
         assertEquals(AcceptMode.REUSEPORT, c.acceptMode());
         assertEquals(cores, c.pollerSets());
-        assertEquals(PollerMode.CARRIER, c.pollerMode());
+        assertEquals(PollerMode.VIRTUAL, c.pollerMode());
         assertEquals(1024, c.backlog());
         assertTrue(c.deferAccept());
         assertEquals(10_000, c.maxConnections());

@@ -59,8 +59,8 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
               --port N            port, 0 for any free one                           [8080]
               --acceptors N       weft accepting threads (weft modes only)           [cores: %d]
               --poller-sets N     weft poll sets (weft modes only)                   [cores: %d]
-              --poller-mode carrier|virtual|platform
-                                  weft's poller threads (weft modes only)            [carrier]
+              --poller-mode virtual|carrier|platform
+                                  weft's poller threads (weft modes only)            [virtual]
               --help              this text
             Ctrl-C or SIGTERM stops the server gracefully and prints its counters.
             """;
@@ -82,7 +82,7 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
         int port = 8080;
         int acceptors = cores;
         int sets = cores;
-        PollerMode pollerMode = PollerMode.CARRIER;
+        PollerMode pollerMode = PollerMode.VIRTUAL;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -113,7 +113,7 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
             case "virtual" -> PollerMode.VIRTUAL;
             case "platform" -> PollerMode.PLATFORM;
             case "carrier" -> PollerMode.CARRIER;
-            default -> throw new UsageException(flag + " must be carrier, virtual or platform, was " + value);
+            default -> throw new UsageException(flag + " must be virtual, carrier or platform, was " + value);
         };
     }
 

@@ -12,7 +12,7 @@ class OptionsTest {
 
     @Test
     void pollerModeDefaultsToCarrierAndTakesTheOthers() {
-        assertEquals(PollerMode.CARRIER, Options.parse(new String[0]).pollerMode());
+        assertEquals(PollerMode.VIRTUAL, Options.parse(new String[0]).pollerMode());
         assertEquals(PollerMode.PLATFORM, Options.parse(new String[] {"--poller-mode", "platform"}).pollerMode());
         assertEquals(PollerMode.VIRTUAL, Options.parse(new String[] {"--poller-mode", "virtual"}).pollerMode());
         assertEquals(PollerMode.CARRIER, Options.parse(new String[] {"--poller-mode", "carrier"}).pollerMode());
@@ -22,11 +22,11 @@ class OptionsTest {
     void aBadPollerModeIsRefusedByName() {
         Options.UsageException e = assertThrows(Options.UsageException.class,
                 () -> Options.parse(new String[] {"--poller-mode", "fast"}));
-        assertEquals("--poller-mode must be carrier, virtual or platform, was fast", e.getMessage());
+        assertEquals("--poller-mode must be virtual, carrier or platform, was fast", e.getMessage());
     }
 
     @Test
     void theHelpListsThePollerMode() {
-        assertTrue(Options.help().contains("--poller-mode carrier|virtual|platform"), Options.help());
+        assertTrue(Options.help().contains("--poller-mode virtual|carrier|platform"), Options.help());
     }
 }
