@@ -105,8 +105,8 @@ public final class Poller implements AutoCloseable {
      * Gives every poller thread its reference first (so no failure, not even the master's, can free a set
      * under a thread about to start), then starts the pollers, then the master, then the sweeper and the watch.
      * A virtual poller that runs before the master starts just arms its one-shot entry and parks; the master's
-     * first epoll_wait sees it. If a start fails, the sets of the threads not started get their references back and
-     * open() closes the poller (close() unparks the virtual pollers that did start).
+     * first epoll_wait sees it. If a start fails, the sets of the threads not started get their references back
+     * and open() closes the poller (close() unparks the virtual pollers that did start).
      */
     private void start() {
         for (PollSet set : sets) {
@@ -161,7 +161,8 @@ public final class Poller implements AutoCloseable {
      * @param config    how many sets, which kind of poller thread, the event buffer size
      * @param onFailure called once, from the thread that found out, when the poller can no longer serve: every
      *                  set's poller thread died, or the master poller, the timeout sweeper or the carrier watch
-     *                  did (each survives single failures; see {@link #failure()}). Must not block; its exceptions are ignored.
+     *                  did (each survives single failures; see {@link #failure()}). Must not block; its
+     *                  exceptions are ignored.
      * @return the running poller
      * @throws IOException if a set cannot be created (e.g. EMFILE)
      */

@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 /**
  * What a {@link Poller} says when one of its threads gives up (design.md §12): a set's poller thread (that set is
  * dead; the poller goes on with the others), the master, the sweeper or the carrier watch (the poller has failed),
- * or the last live set's thread (the poller has failed). Each death is logged once at ERROR; the poller's failure is recorded once
- * and reported to its owner once.
+ * or the last live set's thread (the poller has failed). Each death is logged once at ERROR; the poller's failure
+ * is recorded once and reported to its owner once.
  *
  * <pre>
  * Threading: called by the dying threads themselves, after they have closed what they own.
