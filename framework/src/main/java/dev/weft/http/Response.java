@@ -190,7 +190,7 @@ public final class Response {
             try {
                 ResponseHead.write(minorVersion, status, fields, contentLength, false, keepAlive, out.array());
                 System.arraycopy(body, 0, out.array(), headLength, bodyLength);
-                write(out.segment(0, headLength + bodyLength), last);
+                write(out.segment(), headLength + bodyLength, last);
             } finally {
                 if (lent == null) {
                     BufferPool.SHARED.release(out);
@@ -303,26 +303,29 @@ public final class Response {
 
     private void write(byte[] b, int off, int len, boolean last) throws IOException {
         MemorySegment whole = MemorySegment.ofArray(b);
-        write(off == 0 && len == b.length ? whole : whole.asSlice(off, len), last);
+        write(off == 0 ? whole : whole.asSlice(off), len, last);
     }
 
-    /** {@code last}: the connection's last bytes, closed right after (its FIN rides in their segment). */
-    private void write(MemorySegment bytes, boolean last) throws IOException {
+    /**
+     * Writes the first {@code length} bytes of {@code bytes}. {@code last}: the connection's last bytes, closed
+     * right after (its FIN rides in their segment).
+     */
+    private void write(MemorySegment bytes, long length, boolean last) throws IOException {
         if (wireFailure != null) {
             throw wireFailure; // the connection broke: nothing more can be sent on it
         }
         onWire = true;
         try {
             if (last) {
-                connection.writeBeforeClose(bytes);
+                connection.writeBeforeClose(bytes, length);
             } else {
-                connection.write(bytes);
+                connection.write(bytes, length);
             }
         } catch (IOException e) {
             wireFailure = e;
             throw e;
         }
-        bytesOut += bytes.byteSize();
+        bytesOut += length;
     }
 
     /** Fields set so far are the filters': an error response keeps them (called as each stage begins). */

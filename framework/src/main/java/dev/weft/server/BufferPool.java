@@ -39,6 +39,14 @@ public final class BufferPool {
         }
 
         /**
+         * {@return the segment over the whole array, made once} Write a prefix of it with a length
+         * ({@link Connection#write(MemorySegment, long)}): no slice, so no object per write.
+         */
+        public MemorySegment segment() {
+            return segment;
+        }
+
+        /**
          * The segment over {@code array()[offset, offset+length)}: the whole one is made once, a part is one slice.
          *
          * @param offset where it starts

@@ -201,7 +201,7 @@ public final class Connection implements AutoCloseable {
      */
     public void write(byte[] src, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, src.length);
-        write(segment(src, offset, length), true, false);
+        write(from(src, offset), length, true, false);
     }
 
     /**
@@ -216,7 +216,7 @@ public final class Connection implements AutoCloseable {
      */
     public void writeInterim(byte[] src, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, src.length);
-        write(segment(src, offset, length), false, false);
+        write(from(src, offset), length, false, false);
     }
 
     /**
@@ -227,7 +227,19 @@ public final class Connection implements AutoCloseable {
      * @throws IOException as {@link #write(byte[], int, int)}
      */
     public void write(MemorySegment src) throws IOException {
-        write(src, true, false);
+        write(src, src.byteSize(), true, false);
+    }
+
+    /**
+     * Writes the first {@code length} bytes of {@code src}, as {@link #write(MemorySegment)}: a pooled buffer's
+     * one segment serves every length, with no slice per write.
+     *
+     * @param src    the bytes
+     * @param length how many of them, from the start (0..src.byteSize())
+     * @throws IOException as {@link #write(byte[], int, int)}
+     */
+    public void write(MemorySegment src, long length) throws IOException {
+        write(src, length, true, false);
     }
 
     /**
@@ -241,7 +253,18 @@ public final class Connection implements AutoCloseable {
      * @throws IOException as {@link #write(byte[], int, int)}
      */
     public void writeBeforeClose(MemorySegment src) throws IOException {
-        write(src, true, true);
+        write(src, src.byteSize(), true, true);
+    }
+
+    /**
+     * Like {@link #writeBeforeClose(MemorySegment)}, for the first {@code length} bytes of {@code src}.
+     *
+     * @param src    the bytes
+     * @param length how many of them, from the start (0..src.byteSize())
+     * @throws IOException as {@link #write(byte[], int, int)}
+     */
+    public void writeBeforeClose(MemorySegment src, long length) throws IOException {
+        write(src, length, true, true);
     }
 
     /**
@@ -252,7 +275,7 @@ public final class Connection implements AutoCloseable {
      */
     public void write(ByteBuffer src) throws IOException {
         int length = src.remaining();
-        write(MemorySegment.ofBuffer(src), true, false);
+        write(MemorySegment.ofBuffer(src), length, true, false);
         src.position(src.position() + length);
     }
 
@@ -262,20 +285,28 @@ public final class Connection implements AutoCloseable {
         return offset == 0 && length == array.length ? whole : whole.asSlice(offset, length);
     }
 
-    private void write(MemorySegment src, boolean endsExchange, boolean beforeClose) throws IOException {
-        if (src.byteSize() > 0) {
+    /** The array from {@code offset} on, as a segment to write a prefix of: from 0 it needs no slice. */
+    private static MemorySegment from(byte[] array, int offset) {
+        MemorySegment whole = MemorySegment.ofArray(array);
+        return offset == 0 ? whole : whole.asSlice(offset);
+    }
+
+    private void write(MemorySegment src, long length, boolean endsExchange, boolean beforeClose)
+            throws IOException {
+        Objects.checkFromToIndex(0, length, src.byteSize());
+        if (length > 0) {
             long timeout = config.writeTimeout().toNanos();
             if (beforeClose) {
-                BlockingIo.writeBeforeClose(item, src, timeout);
+                BlockingIo.writeBeforeClose(item, src, length, timeout);
             } else {
-                BlockingIo.write(item, src, timeout);
+                BlockingIo.write(item, src, length, timeout);
             }
         }
         if (endsExchange && !explicitExchanges) {
             exchangeStarted = false;
         }
-        bytesOut += src.byteSize();
-        metrics.bytesOut(src.byteSize());
+        bytesOut += length;
+        metrics.bytesOut(length);
     }
 
     /**

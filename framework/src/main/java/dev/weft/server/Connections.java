@@ -109,8 +109,8 @@ final class Connections implements Acceptor.Admission {
         try {
             if (overCapacityResponse != null && file.pin()) {
                 try {
-                    Sockets.send(file.fd(), MemorySegment.ofArray(overCapacityResponse), Sockets.MSG_MORE,
-                            Errno.capture()); // all, or part, or none
+                    Sockets.send(file.fd(), MemorySegment.ofArray(overCapacityResponse), overCapacityResponse.length,
+                            Sockets.MSG_MORE, Errno.capture()); // all, or part, or none
                     Sockets.shutdown(file.fd(), Sockets.SHUT_WR);
                     Fds.read(file.fd(), MemorySegment.ofArray(new byte[REJECT_DRAIN_BYTES]));
                 } finally {

@@ -32,6 +32,26 @@ class TcpServerTest {
         }
     }
 
+    /** A part of an array, a prefix of a segment and a prefix before close send those bytes, counted as sent. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.weft.server.ServerModes#all")
+    void partsAndPrefixesSendExactlyTheirBytes(ServerModes.Mode mode) throws Exception {
+        ConnectionHandler parts = connection -> {
+            connection.write("xxHELLOyy".getBytes(StandardCharsets.US_ASCII), 2, 5);
+            connection.write(java.lang.foreign.MemorySegment.ofArray(", weft!!!".getBytes(StandardCharsets.US_ASCII)),
+                    6);
+            connection.writeBeforeClose(java.lang.foreign.MemorySegment.ofArray(
+                    "; bye---".getBytes(StandardCharsets.US_ASCII)), 5);
+        };
+        try (Server server = mode.builder().start(parts)) {
+            try (Socket s = Clients.connect(server.address())) {
+                assertEquals("HELLO, weft; bye", new String(Clients.readToEnd(s), StandardCharsets.US_ASCII));
+            }
+            awaitActive(server, 0);
+            assertEquals(16, server.stats().bytesOut());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.weft.server.ServerModes#all")
     void manyShortConnectionsAreAllAnsweredAndLeaveNoFdOpen(ServerModes.Mode mode) throws Exception {

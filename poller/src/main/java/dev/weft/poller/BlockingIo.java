@@ -9,6 +9,7 @@ import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -82,12 +83,12 @@ public final class BlockingIo {
     }
 
     /** One non-blocking write attempt: the bytes written (maybe fewer than asked), or {@link Errno#WOULD_BLOCK}. */
-    private static long tryWrite(Item item, MemorySegment src, boolean more) throws IOException {
+    private static long tryWrite(Item item, MemorySegment src, long count, boolean more) throws IOException {
         PollFile file = item.file();
         file.pinOrThrow();
         try {
-            return more ? Sockets.send(file.fd(), src, Sockets.MSG_MORE, item.writeErrno)
-                    : Fds.write(file.fd(), src, item.writeErrno);
+            return more ? Sockets.send(file.fd(), src, count, Sockets.MSG_MORE, item.writeErrno)
+                    : Fds.write(file.fd(), src, count, item.writeErrno);
         } finally {
             file.unpin();
         }
@@ -102,7 +103,21 @@ public final class BlockingIo {
      * @throws IOException as {@link #read(Item, MemorySegment, long)}
      */
     public static void write(Item item, MemorySegment src, long timeoutNanos) throws IOException {
-        write(item, src, timeoutNanos, false);
+        write(item, src, src.byteSize(), timeoutNanos, false);
+    }
+
+    /**
+     * Like {@link #write(Item, MemorySegment, long)}, for the first {@code length} bytes of {@code src}: a pooled
+     * buffer's one segment serves every response length, with no slice (one object) per write.
+     *
+     * @param item         the registration of the fd to write
+     * @param src          the bytes
+     * @param length       how many of them, from the start (0..src.byteSize())
+     * @param timeoutNanos a deadline for the whole call (&gt; 0), or {@link #NO_TIMEOUT}
+     * @throws IOException as {@link #read(Item, MemorySegment, long)}
+     */
+    public static void write(Item item, MemorySegment src, long length, long timeoutNanos) throws IOException {
+        write(item, src, length, timeoutNanos, false);
     }
 
     /**
@@ -117,15 +132,32 @@ public final class BlockingIo {
      * @throws IOException as {@link #read(Item, MemorySegment, long)}
      */
     public static void writeBeforeClose(Item item, MemorySegment src, long timeoutNanos) throws IOException {
-        write(item, src, timeoutNanos, true);
+        write(item, src, src.byteSize(), timeoutNanos, true);
     }
 
-    private static void write(Item item, MemorySegment src, long timeoutNanos, boolean more) throws IOException {
+    /**
+     * Like {@link #writeBeforeClose(Item, MemorySegment, long)}, for the first {@code length} bytes of {@code src}.
+     *
+     * @param item         the registration of the socket to write
+     * @param src          the bytes
+     * @param length       how many of them, from the start (0..src.byteSize())
+     * @param timeoutNanos a deadline for the whole call (&gt; 0), or {@link #NO_TIMEOUT}
+     * @throws IOException as {@link #read(Item, MemorySegment, long)}
+     */
+    public static void writeBeforeClose(Item item, MemorySegment src, long length, long timeoutNanos)
+            throws IOException {
+        write(item, src, length, timeoutNanos, true);
+    }
+
+    private static void write(Item item, MemorySegment src, long length, long timeoutNanos, boolean more)
+            throws IOException {
+        Objects.checkFromToIndex(0, length, src.byteSize());
         checkTimeout(timeoutNanos);
         long deadline = NOT_WAITED;
         long offset = 0;
-        while (offset < src.byteSize()) {
-            long n = tryWrite(item, offset == 0 ? src : src.asSlice(offset), more); // the first try needs no slice
+        while (offset < length) {
+            long n = offset == 0 ? tryWrite(item, src, length, more) // the first try needs no slice
+                    : tryWrite(item, src.asSlice(offset), length - offset, more);
             if (n == Errno.WOULD_BLOCK) {
                 deadline = await(item, false, deadline, timeoutNanos);
             } else {

@@ -155,6 +155,72 @@ class BlockingIoTest {
     }
 
     /**
+     * A write of a prefix ({@code length} of a larger segment) sends exactly those bytes, in order, also when the
+     * socket takes them in several partial writes: each retry resumes inside the prefix, never past its end.
+     * Through write(2) and through send(2) with MSG_MORE ({@code writeBeforeClose}).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"VIRTUAL, false", "VIRTUAL, true", "CARRIER, false",
+        "CARRIER, true", "PLATFORM, false", "PLATFORM, true"})
+    void aPrefixWriteSendsExactlyItsBytesAcrossPartialWrites(PollerMode mode, boolean beforeClose)
+            throws Exception {
+        try (Poller poller = Poller.open(PollerConfig.defaults().withMode(mode));
+             TestThreads threads = new TestThreads()) {
+            PollFile[] p = Fixtures.pair();
+            Item writerItem = poller.register(p[0]);
+            Item readerItem = poller.register(p[1]);
+            byte[] source = new byte[4 << 20];
+            for (int i = 0; i < source.length; i++) {
+                source[i] = (byte) (i * 31 + (i >>> 12));
+            }
+            int length = (3 << 20) + 12_345; // more than the socket buffers hold: several partial writes
+            Thread writer = threads.virtual("writer", () -> {
+                MemorySegment all = MemorySegment.ofArray(source);
+                if (beforeClose) {
+                    BlockingIo.writeBeforeClose(writerItem, all, length, BlockingIo.NO_TIMEOUT);
+                } else {
+                    BlockingIo.write(writerItem, all, length, BlockingIo.NO_TIMEOUT);
+                }
+                p[0].close();
+            });
+            TestThreads.awaitParked(writer, writerItem); // the socket is full: the write resumes part way
+            byte[] received = new byte[source.length];
+            int total = 0;
+            long bound = TimeUnit.SECONDS.toNanos(30);
+            MemorySegment into = MemorySegment.ofArray(received);
+            for (long n; (n = BlockingIo.read(readerItem, into.asSlice(total), bound)) > 0; ) {
+                total += (int) n;
+            }
+            assertEquals(length, total, "exactly the prefix, then end of stream");
+            assertArrayEquals(java.util.Arrays.copyOf(source, length), java.util.Arrays.copyOf(received, length));
+            p[1].close();
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {-1, 17})
+    void aPrefixLongerThanItsSegmentOrNegativeIsRefusedBeforeAnyByteIsSent(long length) throws Exception {
+        try (Poller poller = Poller.open(PollerConfig.defaults())) {
+            PollFile[] p = Fixtures.pair();
+            Item writerItem = poller.register(p[0]);
+            MemorySegment sixteen = MemorySegment.ofArray(new byte[16]);
+            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                    () -> BlockingIo.write(writerItem, sixteen, length, TIMEOUT));
+            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                    () -> dev.weft.poller.sys.Fds.write(p[0].fd(), sixteen, length,
+                            dev.weft.poller.sys.Errno.capture()));
+            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                    () -> Sockets.send(p[0].fd(), sixteen, length, Sockets.MSG_MORE,
+                            dev.weft.poller.sys.Errno.capture()));
+            p[0].close();
+            Item readerItem = poller.register(p[1]);
+            assertEquals(0, BlockingIo.read(readerItem, MemorySegment.ofArray(new byte[16]), TIMEOUT),
+                    "nothing was sent before the end of stream");
+            p[1].close();
+        }
+    }
+
+    /**
      * A socket registered before connect is reported "ready" (EPOLLHUP) at its ADD, so connect must not take
      * one wake-up for success. A listener whose accept queue is full drops SYNs, so later clients stay in
      * SYN_SENT: each connect either really connects or times out — never returns while still connecting.

@@ -61,7 +61,7 @@ final class WeftSocket implements HelidonSocket {
         // held for this read only: an idle connection holds none
         BufferPool.Buffer buffer = BufferPool.SHARED.acquire();
         try {
-            MemorySegment all = buffer.segment(0, BufferPool.BUFFER_BYTES);
+            MemorySegment all = buffer.segment();
             int n = timeoutNanos == 0 ? connection.read(all) : connection.read(all, timeoutNanos);
             return n < 0 ? null : Arrays.copyOf(buffer.array(), n);
         } catch (IOException e) {
@@ -95,12 +95,12 @@ final class WeftSocket implements HelidonSocket {
                 if (n <= BufferPool.BUFFER_BYTES) {
                     pooled = pooled != null ? pooled : BufferPool.SHARED.acquire();
                     buffer.read(pooled.array(), 0, n);
-                    write(pooled.segment(0, n));
+                    write(pooled.segment(), n);
                 } else {
                     n = Math.min(n, MAX_WRITE_BYTES);
                     byte[] out = new byte[n];
                     buffer.read(out, 0, n);
-                    write(MemorySegment.ofArray(out));
+                    write(MemorySegment.ofArray(out), n);
                 }
             }
         } catch (IOException e) {
@@ -113,11 +113,12 @@ final class WeftSocket implements HelidonSocket {
         }
     }
 
-    private void write(MemorySegment bytes) throws IOException {
+    /** Writes the first {@code length} bytes of {@code bytes}. */
+    private void write(MemorySegment bytes, int length) throws IOException {
         if (lastResponse) {
-            connection.writeBeforeClose(bytes);
+            connection.writeBeforeClose(bytes, length);
         } else {
-            connection.write(bytes);
+            connection.write(bytes, length);
         }
     }
 

@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.Objects;
 
 /**
  * Plain file-descriptor calls: read(2), write(2), close(2), fcntl(F_DUPFD_CLOEXEC), open(2). No policy.
@@ -58,14 +59,20 @@ public final class Fds {
 
     /** write(fd, src, src.byteSize()): bytes written (maybe fewer), or {@link Errno#WOULD_BLOCK}. */
     public static long write(int fd, MemorySegment src) throws ErrnoException {
-        return write(fd, src, Errno.capture());
+        return write(fd, src, src.byteSize(), Errno.capture());
     }
 
-    /** Like {@link #write(int, MemorySegment)}, capturing errno into the caller's reused {@code errno}. */
-    public static long write(int fd, MemorySegment src, MemorySegment errno) throws ErrnoException {
+    /**
+     * write(fd, src, count): the first {@code count} bytes of {@code src}, so that a buffer's one segment serves
+     * every length without a slice per call. Captures errno into the caller's reused {@code errno}.
+     *
+     * @throws IndexOutOfBoundsException unless 0 &lt;= count &lt;= src.byteSize()
+     */
+    public static long write(int fd, MemorySegment src, long count, MemorySegment errno) throws ErrnoException {
+        Objects.checkFromToIndex(0, count, src.byteSize());
         long r;
         try {
-            r = (long) WRITE.invokeExact(errno, fd, src, src.byteSize());
+            r = (long) WRITE.invokeExact(errno, fd, src, count);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }

@@ -8,6 +8,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 
 /**
  * Socket calls: socket, socketpair, setsockopt/getsockopt, bind, listen, accept4, connect, send, shutdown,
@@ -212,14 +213,18 @@ public final class Sockets {
     }
 
     /**
-     * send(fd, src, src.byteSize(), flags) on an O_NONBLOCK socket: bytes sent (maybe fewer), or {@link
-     * Errno#WOULD_BLOCK}. {@code src} heap or native, {@code errno} the caller's reused capture, as
-     * {@link Fds#write(int, MemorySegment, MemorySegment)}.
+     * send(fd, src, count, flags) on an O_NONBLOCK socket: bytes sent of the first {@code count} of {@code src}
+     * (maybe fewer), or {@link Errno#WOULD_BLOCK}. {@code src} heap or native, {@code errno} the caller's reused
+     * capture, as {@link Fds#write(int, MemorySegment, long, MemorySegment)}.
+     *
+     * @throws IndexOutOfBoundsException unless 0 &lt;= count &lt;= src.byteSize()
      */
-    public static long send(int fd, MemorySegment src, int flags, MemorySegment errno) throws ErrnoException {
+    public static long send(int fd, MemorySegment src, long count, int flags, MemorySegment errno)
+            throws ErrnoException {
+        Objects.checkFromToIndex(0, count, src.byteSize());
         long r;
         try {
-            r = (long) SEND.invokeExact(errno, fd, src, src.byteSize(), flags);
+            r = (long) SEND.invokeExact(errno, fd, src, count, flags);
         } catch (Throwable t) {
             throw Libc.unexpected(t);
         }
