@@ -221,7 +221,8 @@ public final class Connection implements AutoCloseable {
 
     /**
      * Writes all of {@code src} (heap or native), parking while the peer's window is full: with a segment made
-     * once per buffer ({@link BufferPool.Buffer#segment}), a write allocates nothing.
+     * once per buffer ({@link BufferPool.Buffer#segment()}) and {@link #write(MemorySegment, long)} for a part
+     * of it, a write allocates nothing.
      *
      * @param src the bytes
      * @throws IOException as {@link #write(byte[], int, int)}
