@@ -7,16 +7,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Keeps accepting going when a connection's first run holds its acceptor ({@link ConnectionThreads}). Every
- * {@link #TICK_NANOS} it reads each acceptor's dispatch count; one that shows the same odd count at two ticks in a
- * row has spent at least a tick inside one dispatch — a first run that computes, or blocks its platform thread in
- * native code or file I/O. The watch then starts a fresh acceptor on the same listener, puts it in the held one's
- * place in the server's list, and releases the held one: its thread finishes that run and ends. So a listener
- * whose acceptor is held accepts again between one and two ticks (50–100 ms) after the holding run began, plus a
- * thread start. Each takeover is counted ({@link ServerStats#acceptorTakeovers()}); the first is logged, at INFO:
- * a fresh process's first requests, loading classes, often take one (Helidon's first request on this VM). Once the
- * listener is closed (the server's close) a held acceptor is only released: its run is a connection the drain
- * waits for.
+ * Keeps accepting going when a connection's first run holds its acceptor ({@link ConnectionThreads}). It reads
+ * each acceptor's dispatch count every {@link #BUSY_LOOK_NANOS} while some acceptor is inside a dispatch, every
+ * {@link #IDLE_LOOK_NANOS} while none is; one that shows the same odd count at two looks in a row has spent at
+ * least a look inside one dispatch — a first run that computes, or blocks its platform thread in native code or
+ * file I/O. The watch then starts a fresh acceptor on the same listener, puts it in the held one's place in the
+ * server's list, and releases the held one: its thread finishes that run and ends. So a listener whose acceptor
+ * is held accepts again 2 to 4 ms after the holding run began (12 at most, after an idle spell), plus a thread
+ * start, and the held run goes on beside it on another core. Each takeover is counted
+ * ({@link ServerStats#acceptorTakeovers()}); the first is logged, at INFO: a fresh process's first requests,
+ * loading classes, often take one. Once the listener is closed (the server's close) a held acceptor is only
+ * released: its run is a connection the drain waits for.
  *
  * <pre>
  * Threading: one platform daemon thread per server that runs first runs inline; started by start(), ended by
@@ -30,8 +31,10 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  */
 final class AcceptorWatch {
-    /** How often the acceptors are looked at: a held listener accepts again within two of these. */
-    static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Between looks while some acceptor is inside a dispatch: a run seen at two looks held it this long at least. */
+    static final long BUSY_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** Between looks while no acceptor is inside a dispatch. */
+    static final long IDLE_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final System.Logger LOG = Diagnostics.guard(System.getLogger(AcceptorWatch.class.getName()));
 
     private final List<Acceptor> acceptors;
@@ -64,13 +67,15 @@ final class AcceptorWatch {
     }
 
     private void run() {
+        long wait = IDLE_LOOK_NANOS;
         while (!stopping) {
-            LockSupport.parkNanos(this, TICK_NANOS);
+            LockSupport.parkNanos(this, wait);
             if (stopping) {
                 return;
             }
+            wait = IDLE_LOOK_NANOS; // after a failed look too: the next one is due in a while
             try {
-                tick();
+                wait = tick() ? BUSY_LOOK_NANOS : IDLE_LOOK_NANOS;
                 failing = false;
             } catch (Throwable e) {
                 if (!failing) {
@@ -81,12 +86,18 @@ final class AcceptorWatch {
         }
     }
 
-    /** One look at every acceptor; replaces each that has been held since the last tick. */
-    void tick() {
+    /**
+     * One look at every acceptor; replaces each that has been held since the last look.
+     *
+     * @return whether some acceptor was inside a dispatch (the next look comes sooner)
+     */
+    boolean tick() {
+        boolean busy = false;
         for (int i = 0; i < acceptors.size(); i++) {
             Acceptor acceptor = acceptors.get(i);
             long runs = acceptor.runs();
             boolean held = (runs & 1) != 0 && runs == acceptor.watchSeen();
+            busy |= (runs & 1) != 0;
             acceptor.watchSeen(runs);
             if (held) {
                 if (acceptor.listener().isOpen()) {
@@ -96,6 +107,7 @@ final class AcceptorWatch {
                 }
             }
         }
+        return busy;
     }
 
     private void takeOver(int index, Acceptor held) {
@@ -110,7 +122,7 @@ final class AcceptorWatch {
             LOG.log(Level.INFO, "a connection''s first run held {0} for over {1} ms; {2} took its listener over "
                     + "(a fresh process''s first requests load classes; if acceptorTakeovers keeps growing, handlers "
                     + "compute or block in native code or file I/O before their first park). Only this first one "
-                    + "is logged", held.name(), Long.toString(TimeUnit.NANOSECONDS.toMillis(TICK_NANOS)),
+                    + "is logged", held.name(), Long.toString(TimeUnit.NANOSECONDS.toMillis(BUSY_LOOK_NANOS)),
                     successor.name());
         }
     }

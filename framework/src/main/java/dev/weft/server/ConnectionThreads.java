@@ -30,7 +30,7 @@ import java.util.concurrent.Executor;
  * <p>The hazard: a run that neither finishes nor parks — it computes, or blocks a platform thread in native code
  * or file I/O — holds its thread. A lock, a sleep, a socket of the JDK's or of weft's park the virtual thread,
  * which unmounts and hands the thread back. For the rest {@link AcceptorWatch} hands a held acceptor's listener
- * to a fresh acceptor within two 50 ms looks, and (in CARRIER mode) the poller's carrier watch a held poller
+ * to a fresh acceptor within two 2 ms looks, and (in CARRIER mode) the poller's carrier watch a held poller
  * thread's loop to a fresh one within two 2 ms looks.
  *
  * <pre>

@@ -28,10 +28,10 @@ import java.time.Duration;
  * @param firstRunOnAcceptor a connection thread's first run — until it finishes or first parks: typically
  *                         reading the request, answering it, waiting for the next — runs on the thread that
  *                         accepted it, so no carrier is woken (5 syscalls per connection that finds the server idle
- *                         instead of 8). A first run that holds the acceptor over 50 ms (computing, or blocked in
+ *                         instead of 8). A first run that holds the acceptor over 2 ms (computing, or blocked in
  *                         native code or file I/O; a lock, a sleep or a socket park the virtual thread and hand the
- *                         acceptor back) has its listener taken over by a fresh acceptor within 100 ms
- *                         ({@link ServerStats#acceptorTakeovers()}). Needs {@code --add-opens
+ *                         acceptor back) has its listener taken over by a fresh acceptor within 4 ms (12 after an
+ *                         idle spell; {@link ServerStats#acceptorTakeovers()}). Needs {@code --add-opens
  *                         java.base/java.lang=ALL-UNNAMED} (the JDK has no public scheduler API); without it, or
  *                         false, connection threads start on the JDK's scheduler. Default true.
  * @param maxConnections   connections served at once; beyond it a new connection is answered with the

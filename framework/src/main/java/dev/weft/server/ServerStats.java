@@ -16,7 +16,7 @@ package dev.weft.server;
  * @param timeouts              connections ended by a first-byte, idle, read or write timeout
  * @param acceptBackoffEpisodes times accepting backed off: accept ran out of fds or memory (EMFILE, ENFILE, ENOBUFS,
  *                              ENOMEM), or taking a connection on failed unexpectedly
- * @param acceptorTakeovers     times a connection's first run held its acceptor for over a tick (50 ms) and a
+ * @param acceptorTakeovers     times a connection's first run held its acceptor for over a look (2 ms) and a
  *                              fresh acceptor took its listener over ({@link ServerConfig#firstRunOnAcceptor()})
  * @param failed                the server has failed ({@link Server#failure()}): it no longer accepts
  */

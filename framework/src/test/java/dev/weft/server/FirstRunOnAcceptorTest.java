@@ -153,7 +153,7 @@ class FirstRunOnAcceptorTest {
         try (Socket client = Clients.connect(Sockets.localAddress(listener.fd()))) {
             first.start();
             taking.await();
-            watch.tick();
+            assertTrue(watch.tick(), "an acceptor inside a dispatch: the next look comes after 2 ms, not 10");
             assertSame(first, acceptors.getFirst(), "one tick is not enough to call it held");
             watch.tick();
             Acceptor successor = acceptors.getFirst();
@@ -175,7 +175,7 @@ class FirstRunOnAcceptorTest {
                 assertTrue(third.awaitStopped(TimeUnit.SECONDS.toMillis(20)), "the third acceptor outlived the close");
                 assertTrue(successor.awaitStopped(0), "the held successor was not released");
                 // third is not held (its accept4 saw the close): two more ticks change nothing
-                watch.tick();
+                assertFalse(watch.tick(), "no acceptor inside a dispatch: the next look comes after 10 ms");
                 watch.tick();
                 assertSame(third, acceptors.getFirst());
             }
