@@ -5,20 +5,4 @@
 #   bench/carrier-skew.sh                  # 10 ms handlers, 40 requests per connection, 3 rounds
 #   MS=3 COUNT=133 ROUNDS=5 bench/carrier-skew.sh
 # Needs the sample jar and its libs (./mvnw -B -ntp -pl sample-http -am package -DskipTests).
-set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cd "$ROOT"
-MS=${MS:-10}
-COUNT=${COUNT:-40}
-ROUNDS=${ROUNDS:-3}
-JAVA=${JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}
-[ -x "$JAVA" ] || { echo "carrier-skew: no JDK 25 under /usr/lib/jvm (set JAVA=)" >&2; exit 1; }
-[ -f sample-http/target/weft-sample.jar ] || { echo "carrier-skew: build the sample jar first" >&2; exit 1; }
-CP=$(ls sample-http/target/libs/weft-*.jar | paste -sd: -)
-run() {
-  "$JAVA" --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -cp "$CP" \
-    bench/lib/SkewedCpu.java "$1" "$MS" "$COUNT" 2>/dev/null | grep -E "balanced|skewed|takeovers" || true
-}
-for i in $(seq 1 "$ROUNDS"); do
-  if [ $((i % 2)) = 1 ]; then run VIRTUAL; run CARRIER; else run CARRIER; run VIRTUAL; fi
-done
+exec "$(dirname "$0")/lib/skew-rounds.sh" SkewedCpu VIRTUAL CARRIER

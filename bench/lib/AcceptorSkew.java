@@ -23,23 +23,11 @@ import java.util.List;
  * requests, 2 × count spin requests and 40 cheap ones, then it closes the server and exits.
  */
 public final class AcceptorSkew {
-    private static volatile long sink;
-
     public static void main(String[] args) throws Exception {
         boolean firstRunOnAcceptor = Boolean.parseBoolean(args[0]);
         int ms = Integer.parseInt(args[1]);
         int count = Integer.parseInt(args[2]);
-        HttpServer.Builder builder = HttpServer.builder().port(0);
-        builder.get("/spin", (request, response) -> {
-            long end = System.nanoTime() + Long.parseLong(request.queryParam("ms")) * 1_000_000L;
-            long spins = 0;
-            while (System.nanoTime() < end) {
-                spins++;
-            }
-            sink = spins;
-            response.send("spun\n");
-        });
-        builder.get("/cheap", (request, response) -> response.send("ok\n"));
+        HttpServer.Builder builder = SpinRoutes.builder();
         builder.tcp().acceptors(2).pollerSets(2).firstRunOnAcceptor(firstRunOnAcceptor);
         HttpServer server = builder.start();
         try {

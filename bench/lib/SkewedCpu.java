@@ -24,23 +24,11 @@ import java.util.List;
  * scenario, one round of each scenario, then it closes everything and exits.
  */
 public final class SkewedCpu {
-    private static volatile long sink;
-
     public static void main(String[] args) throws Exception {
         PollerMode mode = PollerMode.valueOf(args[0]);
         int ms = Integer.parseInt(args[1]);
         int count = Integer.parseInt(args[2]);
-        HttpServer.Builder builder = HttpServer.builder().port(0);
-        builder.get("/spin", (request, response) -> {
-            long end = System.nanoTime() + Long.parseLong(request.queryParam("ms")) * 1_000_000L;
-            long spins = 0;
-            while (System.nanoTime() < end) {
-                spins++;
-            }
-            sink = spins;
-            response.send("spun\n");
-        });
-        builder.get("/cheap", (request, response) -> response.send("ok\n"));
+        HttpServer.Builder builder = SpinRoutes.builder();
         builder.tcp().pollerSets(2).pollerMode(mode);
         HttpServer server = builder.start();
         try {
