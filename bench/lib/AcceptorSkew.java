@@ -1,4 +1,5 @@
 import dev.weft.http.HttpServer;
+import dev.weft.server.AcceptMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,7 +20,8 @@ import java.util.List;
  * the acceptor watch took a held listener over.
  *
  * <p>Usage: {@code java --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED
- * -cp <the sample's classpath> bench/lib/AcceptorSkew.java FIRST_RUN_ON_ACCEPTOR MS COUNT}. Bounded: 200 warm-up
+ * [-DacceptMode=REUSEPORT] -cp <the sample's classpath> bench/lib/AcceptorSkew.java FIRST_RUN_ON_ACCEPTOR MS
+ * COUNT}. Bounded: 200 warm-up
  * requests, 2 × count spin requests and 40 cheap ones, then it closes the server and exits.
  */
 public final class AcceptorSkew {
@@ -29,6 +31,10 @@ public final class AcceptorSkew {
         int count = Integer.parseInt(args[2]);
         HttpServer.Builder builder = SpinRoutes.builder();
         builder.tcp().acceptors(2).pollerSets(2).firstRunOnAcceptor(firstRunOnAcceptor);
+        String acceptMode = System.getProperty("acceptMode"); // unset: the server's default
+        if (acceptMode != null && !acceptMode.isEmpty()) {
+            builder.tcp().acceptMode(AcceptMode.valueOf(acceptMode));
+        }
         HttpServer server = builder.start();
         try {
             int port = server.address().getPort();
@@ -60,8 +66,10 @@ public final class AcceptorSkew {
             }
             long wall = System.nanoTime() - start;
             Arrays.sort(cheap);
-            System.out.printf("firstRunOnAcceptor=%s: 2 x %d x %d ms, new connection each: wall %d ms (ideal %d); "
-                    + "cheap: median %.1f ms, p90 %.1f ms, max %.1f ms; takeovers %d%n", firstRunOnAcceptor, count, ms,
+            System.out.printf("%s firstRunOnAcceptor=%s: 2 x %d x %d ms, new connection each: wall %d ms (ideal %d); "
+                    + "cheap: median %.1f ms, p90 %.1f ms, max %.1f ms; takeovers %d%n",
+                    server.tcp().config().acceptMode(), firstRunOnAcceptor,
+                    count, ms,
                     wall / 1_000_000, count * ms, cheap[cheap.length / 2] / 1e6, cheap[cheap.length * 9 / 10] / 1e6,
                     cheap[cheap.length - 1] / 1e6, server.tcp().stats().acceptorTakeovers());
         } finally {

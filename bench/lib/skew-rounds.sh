@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Shared by bench/carrier-skew.sh and bench/acceptor-skew.sh: runs bench/lib/CLASS.java (a multi-file source
 # program with SpinRoutes.java) with its first argument A, then B (B, then A in even rounds), ROUNDS times,
-# passing MS and COUNT; prints what the program prints (its server's log goes to /dev/null).
+# passing MS and COUNT (and JAVA_OPTS to the JVM); prints what the program prints (its server's log goes to
+# /dev/null).
 #   bench/lib/skew-rounds.sh CLASS A B
 # Needs the sample jar and its libs (./mvnw -B -ntp -pl sample-http -am package -DskipTests).
 set -euo pipefail
@@ -16,7 +17,8 @@ JAVA=${JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}
 [ -f sample-http/target/weft-sample.jar ] || { echo "$class: build the sample jar first" >&2; exit 1; }
 CP=$(ls sample-http/target/libs/weft-*.jar | paste -sd: -)
 run() {
-  "$JAVA" --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -cp "$CP" \
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
+  "$JAVA" ${JAVA_OPTS:-} --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -cp "$CP" \
     "bench/lib/$class.java" "$1" "$MS" "$COUNT" 2>/dev/null
 }
 for i in $(seq 1 "$ROUNDS"); do

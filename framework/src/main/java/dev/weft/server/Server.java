@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * The virtual-thread TCP server: accepting platform threads asleep in accept4 (one SO_REUSEPORT listener each,
- * or one shared listener: {@link AcceptMode}; see Acceptor), and one virtual thread per connection, parked on a
+ * The virtual-thread TCP server: accepting platform threads asleep in accept4 (on one shared listener, or one
+ * SO_REUSEPORT listener each: {@link AcceptMode}; see Acceptor), and one virtual thread per connection, parked on a
  * weft {@link Poller}.
  *
  * <pre>

@@ -12,8 +12,9 @@ import java.time.Duration;
  * @param address          where to listen. Default 127.0.0.1, port 8080 (port 0 picks a free one). Starting
  *                         on an address another socket holds fails with {@link java.net.BindException}.
  * @param acceptors        accepting threads (platform threads asleep in accept4). Default: cores.
- * @param acceptMode       one SO_REUSEPORT listener per acceptor, or one listener shared by all. Default
- *                         REUSEPORT.
+ * @param acceptMode       one listener shared by all acceptors, or one SO_REUSEPORT listener per acceptor.
+ *                         Default SHARED_LISTENER: any free acceptor takes the next connection, so a first run
+ *                         that holds its acceptor (firstRunOnAcceptor) does not hold its connections' listener.
  * @param pollerSets       poll sets (epoll fds) connections are spread over. Default: cores.
  * @param pollerMode       the kind of poller thread. Default VIRTUAL: connection threads run on the JDK's
  *                         scheduler after their first run, spread over every core. CARRIER (opt-in, for short
@@ -98,7 +99,7 @@ public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode 
     public static ServerConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), cores,
-                AcceptMode.REUSEPORT, cores, PollerMode.VIRTUAL, 1024, true, true, 10_000, Duration.ofSeconds(10),
+                AcceptMode.SHARED_LISTENER, cores, PollerMode.VIRTUAL, 1024, true, true, 10_000, Duration.ofSeconds(10),
                 Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10),
                 AcceptedSocketOptions.KERNEL_DEFAULTS);
     }

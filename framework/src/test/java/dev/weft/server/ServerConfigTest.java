@@ -19,7 +19,7 @@ class ServerConfigTest {
         assertEquals(8080, c.address().getPort());
         assertTrue(c.address().getAddress().isLoopbackAddress());
         assertEquals(cores, c.acceptors());
-        assertEquals(AcceptMode.REUSEPORT, c.acceptMode());
+        assertEquals(AcceptMode.SHARED_LISTENER, c.acceptMode());
         assertEquals(cores, c.pollerSets());
         assertEquals(PollerMode.VIRTUAL, c.pollerMode());
         assertEquals(1024, c.backlog());
