@@ -68,8 +68,7 @@ public final class AcceptorSkew {
             Arrays.sort(cheap);
             System.out.printf("%s firstRunOnAcceptor=%s: 2 x %d x %d ms, new connection each: wall %d ms (ideal %d); "
                     + "cheap: median %.1f ms, p90 %.1f ms, max %.1f ms; takeovers %d%n",
-                    server.tcp().config().acceptMode(), firstRunOnAcceptor,
-                    count, ms,
+                    server.tcp().config().acceptMode(), firstRunOnAcceptor, count, ms,
                     wall / 1_000_000, count * ms, cheap[cheap.length / 2] / 1e6, cheap[cheap.length * 9 / 10] / 1e6,
                     cheap[cheap.length - 1] / 1e6, server.tcp().stats().acceptorTakeovers());
         } finally {

@@ -12,10 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Opens the server's listening sockets: SO_REUSEADDR, SO_REUSEPORT (one listener per acceptor; the kernel spreads
- * new connections across them, so acceptors never contend for one accept queue or wake as a herd), and
- * TCP_DEFER_ACCEPT when asked (accept only once the client's first bytes are there: the first read then does
- * not park — ~48 → ~24 server CPU-µs per connection on the prototype in ../shared/notes/connection-cost.md).
+ * Opens the server's listening sockets: SO_REUSEADDR, SO_REUSEPORT (with {@link AcceptMode#REUSEPORT} one listener
+ * per acceptor, the kernel spreading new connections across them; with the default shared listener, a group of
+ * one), and TCP_DEFER_ACCEPT when asked (accept only once the client's first bytes are there: the first read then
+ * does not park — ~48 → ~24 server CPU-µs per connection on the prototype in ../shared/notes/connection-cost.md).
  *
  * <p>The reuse-port group is formed by this server alone (issue 11, item 1: with SO_REUSEPORT on every socket, a
  * second server on the same port used to join the first one's group silently and take half its connections).

@@ -26,10 +26,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * A Helidon 4 {@link WebServer} whose connections are accepted and served by weft: weft's acceptors (SO_REUSEPORT
- * listeners, TCP_DEFER_ACCEPT, EMFILE back-off), one weft connection per socket registered once in the poller and
- * closed without EPOLL_CTL_DEL, reads and writes parked on the weft poller — under Helidon's own HTTP/1.1 engine
- * and routing, unchanged. The switch is one line:
+ * A Helidon 4 {@link WebServer} whose connections are accepted and served by weft: weft's acceptors (a shared
+ * or SO_REUSEPORT listener, TCP_DEFER_ACCEPT, EMFILE back-off), one weft connection per socket registered once in
+ * the poller and closed without EPOLL_CTL_DEL, reads and writes parked on the weft poller — under Helidon's own
+ * HTTP/1.1 engine and routing, unchanged. The switch is one line:
  * <pre>
  * WebServer server = WebServer.builder()       // stock Helidon
  * WebServer server = WeftWebServer.builder()   // the same builder methods, served by weft
