@@ -106,7 +106,7 @@ public final class Connection implements AutoCloseable {
 
     /**
      * Like {@link #read(byte[], int, int)}, into a segment (heap or native): with one made once per buffer
-     * ({@link BufferPool.Buffer#segment}), a read allocates nothing.
+     * ({@link BufferPool.Buffer#segment()}), a read allocates nothing.
      *
      * @param dst where to put the bytes (at most its size)
      * @return the count, or -1 at end of stream
