@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs weft's JMH suite. MODE=quick (default, ~2 min on 2 cores: for before/after comparisons of a poller
 # change) or MODE=full (more forks and iterations, for docs/benchmarks.md). BENCHES picks some of:
-# release pingpong timeouts register-close (default: all). Results: jmh/target/jmh-*.txt
+# release pingpong timeouts register-close socket-calls (default: all). Results: jmh/target/jmh-*.txt
 #   ./mvnw -B -ntp -q package -DskipTests -pl jmh -am && jmh/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ esac
 JVM_ARGS="-jvmArgsAppend --enable-native-access=ALL-UNNAMED"
 run() { local name=$1; shift; "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" "${OPTS[@]}" $JVM_ARGS "$@" \
           -rf text -rff "jmh/target/jmh-$name.txt" > "jmh/target/jmh-$name.log" 2>&1; cat "jmh/target/jmh-$name.txt"; }
-BENCHES=${BENCHES:-release pingpong timeouts register-close}
+BENCHES=${BENCHES:-release pingpong timeouts register-close socket-calls}
 want() { [[ " $BENCHES " == *" $1 "* ]]; }
 if want release; then
   for t in 1 2 4 8; do
@@ -31,4 +31,7 @@ if want timeouts; then
 fi
 if want register-close; then
   echo "== register + close"; run register-close RegisterCloseBenchmark
+fi
+if want socket-calls; then
+  echo "== read/write against recv/send on a loopback TCP socket"; run socket-calls SocketCallsBenchmark
 fi

@@ -79,7 +79,7 @@ final class Connections implements Acceptor.Admission {
     public Connection admit(int fd) throws IOException {
         PollFile file;
         try {
-            file = PollFile.ofNonBlocking(fd);
+            file = PollFile.ofSocket(fd);
         } catch (Throwable e) {
             closeQuietly(fd);
             throw e;

@@ -63,7 +63,7 @@ final class Listener {
 
     /** Binds a throw-away socket to {@code address} without SO_REUSEPORT: EADDRINUSE if anyone holds it. */
     private static void probe(InetSocketAddress address) throws IOException {
-        PollFile probe = PollFile.ofNonBlocking(Sockets.socket(SockAddr.family(address.getAddress())));
+        PollFile probe = PollFile.ofSocket(Sockets.socket(SockAddr.family(address.getAddress())));
         try {
             Sockets.setInt(probe.fd(), Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1); // TIME_WAIT is no conflict
             bind(probe.fd(), address);

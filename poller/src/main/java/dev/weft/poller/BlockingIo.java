@@ -71,24 +71,34 @@ public final class BlockingIo {
         }
     }
 
-    /** One non-blocking read attempt: the byte count, 0 at end of stream, or {@link Errno#WOULD_BLOCK}. */
+    /**
+     * One non-blocking read attempt, recv(2) on a {@linkplain PollFile#ofSocket socket}, read(2) otherwise: the
+     * byte count, 0 at end of stream, or {@link Errno#WOULD_BLOCK}.
+     */
     private static long tryRead(Item item, MemorySegment dst) throws IOException {
         PollFile file = item.file();
         file.pinOrThrow();
         try {
-            return Fds.read(file.fd(), dst, item.readErrno);
+            return file.isSocket() ? Sockets.recv(file.fd(), dst, 0, item.readErrno)
+                    : Fds.read(file.fd(), dst, item.readErrno);
         } finally {
             file.unpin();
         }
     }
 
-    /** One non-blocking write attempt: the bytes written (maybe fewer than asked), or {@link Errno#WOULD_BLOCK}. */
+    /**
+     * One non-blocking write attempt, send(2) on a {@linkplain PollFile#ofSocket socket} or with MSG_MORE, write(2)
+     * otherwise: the bytes written (maybe fewer than asked), or {@link Errno#WOULD_BLOCK}.
+     */
     private static long tryWrite(Item item, MemorySegment src, long count, boolean more) throws IOException {
         PollFile file = item.file();
         file.pinOrThrow();
         try {
-            return more ? Sockets.send(file.fd(), src, count, Sockets.MSG_MORE, item.writeErrno)
-                    : Fds.write(file.fd(), src, count, item.writeErrno);
+            if (more || file.isSocket()) {
+                int flags = more ? Sockets.MSG_MORE | Sockets.MSG_NOSIGNAL : Sockets.MSG_NOSIGNAL;
+                return Sockets.send(file.fd(), src, count, flags, item.writeErrno);
+            }
+            return Fds.write(file.fd(), src, count, item.writeErrno);
         } finally {
             file.unpin();
         }

@@ -3,8 +3,12 @@ package dev.weft.poller;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.poller.sys.ErrnoException;
+import dev.weft.poller.sys.EventFd;
+import dev.weft.poller.sys.Fds;
 import dev.weft.poller.sys.SockAddr;
 import dev.weft.poller.sys.Sockets;
 import java.io.IOException;
@@ -21,6 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ExtendWith(NoFdLeaks.class)
 class BlockingIoTest {
     private static final long TIMEOUT = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final int ENOTSOCK = 88; // Linux
 
     enum Op { READ, WRITE, ACCEPT }
 
@@ -103,7 +108,7 @@ class BlockingIoTest {
             InetSocketAddress address = Sockets.localAddress(listener.fd());
             byte[] message = "hello, weft".getBytes();
             threads.virtual("server", () -> {
-                PollFile conn = PollFile.of(BlockingIo.accept(accepting, BlockingIo.NO_TIMEOUT));
+                PollFile conn = PollFile.ofSocket(BlockingIo.accept(accepting, BlockingIo.NO_TIMEOUT)); // recv, send
                 Item item = poller.register(conn);
                 MemorySegment buf = MemorySegment.ofArray(new byte[64]);
                 long n = BlockingIo.read(item, buf, BlockingIo.NO_TIMEOUT);
@@ -157,16 +162,19 @@ class BlockingIoTest {
     /**
      * A write of a prefix ({@code length} of a larger segment) sends exactly those bytes, in order, also when the
      * socket takes them in several partial writes: each retry resumes inside the prefix, never past its end.
-     * Through write(2) and through send(2) with MSG_MORE ({@code writeBeforeClose}).
+     * Through write(2) and read(2) (a plain file), send(2) and recv(2) (a {@linkplain PollFile#ofSocket socket}),
+     * and send(2) with MSG_MORE ({@code writeBeforeClose}).
      */
-    @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"VIRTUAL, false", "VIRTUAL, true", "CARRIER, false",
-        "CARRIER, true", "PLATFORM, false", "PLATFORM, true"})
-    void aPrefixWriteSendsExactlyItsBytesAcrossPartialWrites(PollerMode mode, boolean beforeClose)
+    @ParameterizedTest(name = "{0}, before close {1}, socket {2}")
+    @org.junit.jupiter.params.provider.CsvSource({"VIRTUAL, false, false", "VIRTUAL, true, false",
+        "VIRTUAL, false, true", "VIRTUAL, true, true", "CARRIER, false, false", "CARRIER, true, false",
+        "CARRIER, false, true", "CARRIER, true, true", "PLATFORM, false, false", "PLATFORM, true, false",
+        "PLATFORM, false, true", "PLATFORM, true, true"})
+    void aPrefixWriteSendsExactlyItsBytesAcrossPartialWrites(PollerMode mode, boolean beforeClose, boolean socket)
             throws Exception {
         try (Poller poller = Poller.open(PollerConfig.defaults().withMode(mode));
              TestThreads threads = new TestThreads()) {
-            PollFile[] p = Fixtures.pair();
+            PollFile[] p = socket ? Fixtures.socketPair() : Fixtures.pair();
             Item writerItem = poller.register(p[0]);
             Item readerItem = poller.register(p[1]);
             byte[] source = new byte[4 << 20];
@@ -267,6 +275,35 @@ class BlockingIoTest {
                         () -> BlockingIo.connect(item, closed, TimeUnit.SECONDS.toNanos(10)));
                 assertEquals(dev.weft.poller.sys.Errno.ECONNREFUSED, e.errno());
                 client.close();
+            }
+        }
+    }
+
+    /**
+     * A file registered as a socket is read with recv(2) and written with send(2), a plain one with read(2) and
+     * write(2): on an eventfd, which is no socket, the first fail with ENOTSOCK and the second work.
+     */
+    @org.junit.jupiter.api.Test
+    void aSocketFileIsReadWithRecvAndWrittenWithSend() throws Exception {
+        try (Poller poller = Poller.open(PollerConfig.defaults())) {
+            int fd = EventFd.create();
+            PollFile notASocket = PollFile.ofSocket(fd);
+            PollFile plain = PollFile.ofNonBlocking(Fds.dup(fd));
+            try {
+                Item socketItem = poller.register(notASocket);
+                Item plainItem = poller.register(plain);
+                MemorySegment one = MemorySegment.ofArray(new long[] {1});
+                ErrnoException refused =
+                        assertThrows(ErrnoException.class, () -> BlockingIo.write(socketItem, one, TIMEOUT));
+                assertEquals(ENOTSOCK, refused.errno(), refused.getMessage());
+                BlockingIo.write(plainItem, one, TIMEOUT); // the eventfd's counter is 1 now: both could read 8 bytes
+                MemorySegment value = MemorySegment.ofArray(new long[1]);
+                refused = assertThrows(ErrnoException.class, () -> BlockingIo.read(socketItem, value, TIMEOUT));
+                assertEquals(ENOTSOCK, refused.errno(), refused.getMessage());
+                assertEquals(8, BlockingIo.read(plainItem, value, TIMEOUT));
+                assertEquals(1, value.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0));
+            } finally {
+                Fixtures.closeAll(notASocket, plain);
             }
         }
     }

@@ -14,10 +14,16 @@ import java.net.InetSocketAddress;
 final class Fixtures {
     private Fixtures() {}
 
-    /** Two connected AF_UNIX stream sockets, both wrapped as PollFiles. */
+    /** Two connected AF_UNIX stream sockets, both wrapped as PollFiles (read(2) and write(2)). */
     static PollFile[] pair() throws ErrnoException {
         int[] fds = Sockets.socketpair();
         return new PollFile[] {PollFile.of(fds[0]), PollFile.of(fds[1])};
+    }
+
+    /** Like {@link #pair()}, both wrapped as sockets ({@link PollFile#ofSocket}: recv(2) and send(2)). */
+    static PollFile[] socketPair() throws ErrnoException {
+        int[] fds = Sockets.socketpair();
+        return new PollFile[] {PollFile.ofSocket(fds[0]), PollFile.ofSocket(fds[1])};
     }
 
     /** A listening TCP socket on 127.0.0.1, ephemeral port. */

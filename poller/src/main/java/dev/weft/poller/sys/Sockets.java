@@ -11,8 +11,8 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
- * Socket calls: socket, socketpair, setsockopt/getsockopt, bind, listen, accept4, connect, send, shutdown,
- * getsockname, getpeername. No policy. Every socket is created O_NONBLOCK|O_CLOEXEC (SOCK_NONBLOCK,
+ * Socket calls: socket, socketpair, setsockopt/getsockopt, bind, listen, accept4, connect, recv, send,
+ * shutdown, getsockname, getpeername. No policy. Every socket is created O_NONBLOCK|O_CLOEXEC (SOCK_NONBLOCK,
  * SOCK_CLOEXEC; accept4 flags), so no call here ever blocks a thread — with one pair of exceptions:
  * {@link #blockingSocket} makes a listener that only platform threads accept from, through
  * {@link #acceptBlocking}, the one call here that sleeps (the sockets it returns are O_NONBLOCK again).
@@ -36,6 +36,8 @@ public final class Sockets {
 
     /** send(2) flag: more data follows; the kernel may keep a last partial segment until then (or the FIN). */
     public static final int MSG_MORE = 0x8000;
+    /** send(2) flag: a write to a connection the peer has closed fails with EPIPE and raises no SIGPIPE. */
+    public static final int MSG_NOSIGNAL = 0x4000;
 
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
@@ -58,6 +60,8 @@ public final class Sockets {
             Libc.quick("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle ACCEPT4_BLOCKING =
             Libc.blocking("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECV =
+            Libc.quick("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SEND =
             Libc.quick("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SHUTDOWN =
@@ -210,6 +214,22 @@ public final class Sockets {
                 return (int) Errno.check("accept4", fd, raw);
             }
         }
+    }
+
+    /**
+     * recv(fd, dst, dst.byteSize(), flags) on an O_NONBLOCK socket: bytes received, 0 at end of stream, or {@link
+     * Errno#WOULD_BLOCK}. {@code dst} heap or native, {@code errno} the caller's reused capture, as {@link
+     * Fds#read(int, MemorySegment, MemorySegment)}, which works on any fd; recv(2) works on sockets only
+     * (ENOTSOCK) and skips the VFS layer read(2) goes through.
+     */
+    public static long recv(int fd, MemorySegment dst, int flags, MemorySegment errno) throws ErrnoException {
+        long r;
+        try {
+            r = (long) RECV.invokeExact(errno, fd, dst, dst.byteSize(), flags);
+        } catch (Throwable t) {
+            throw Libc.unexpected(t);
+        }
+        return Errno.checkNonBlocking("recv", fd, Errno.raw(r, errno));
     }
 
     /**
