@@ -30,6 +30,9 @@ public final class Response {
     private static final int COALESCE_BYTES = 16 * 1024;
     private static final String[] TEXT_PLAIN = {"Content-Type", "text/plain; charset=UTF-8"};
     private static final String[] JSON = {"Content-Type", "application/json"};
+    /** Content-Type pairs a response shares while it is the only field ({@link #contentType}), as TEXT_PLAIN. */
+    private static final String[][] COMMON_TYPES = {{"Content-Type", "text/plain"}, TEXT_PLAIN, JSON,
+        {"Content-Type", "text/html; charset=UTF-8"}, {"Content-Type", "application/octet-stream"}};
 
     private final Connection connection;
     private final boolean head;         // a HEAD request: fields only
@@ -102,12 +105,7 @@ public final class Response {
                 throw new IllegalArgumentException("invalid field name: " + name);
             }
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c > 0xFF || !Tokens.isFieldValueByte((byte) c)) {
-                throw new IllegalArgumentException("invalid character in the value of " + name); // no CR/LF injection
-            }
-        }
+        checkValue(name, value);
         if (name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")
                 || name.equalsIgnoreCase("date") || name.equalsIgnoreCase("connection")) {
             throw new IllegalArgumentException(name + " is set by the server");
@@ -116,14 +114,44 @@ public final class Response {
         return this;
     }
 
+    private static void checkValue(String name, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c > 0xFF || !Tokens.isFieldValueByte((byte) c)) {
+                throw new IllegalArgumentException("invalid character in the value of " + name); // no CR/LF injection
+            }
+        }
+    }
+
     /**
-     * Sets Content-Type.
+     * Sets Content-Type: replaces any Content-Type field the response has. A common type set as the response's
+     * first field (text/plain, text/plain; charset=UTF-8, application/json, text/html; charset=UTF-8,
+     * application/octet-stream) allocates nothing.
      *
      * @param value the media type, e.g. {@code text/html; charset=UTF-8}
      * @return this response
+     * @throws IllegalArgumentException for an invalid value (as {@link #header})
+     * @throws IllegalStateException    once the response was sent or its stream opened
      */
     public Response contentType(String value) {
-        return header("Content-Type", value);
+        checkNotStarted();
+        String[] common = null;
+        for (String[] pair : COMMON_TYPES) {
+            if (pair[1].equals(value)) {
+                common = pair;
+                break;
+            }
+        }
+        if (common == null) {
+            checkValue("Content-Type", value);
+        }
+        fields.remove("content-type");
+        if (common != null) {
+            fields.addShared(common);
+        } else {
+            fields.add("Content-Type", value);
+        }
+        return this;
     }
 
     /**

@@ -48,6 +48,22 @@ final class ResponseFields {
         }
     }
 
+    /** Drops every field named {@code name} (any case), keeping the others in order. */
+    void remove(String name) {
+        int kept = 0;
+        for (int i = 0; i < size; i += 2) {
+            if (!items[i].equalsIgnoreCase(name)) {
+                if (kept != i) {
+                    assert !shared : "a shared constant holds one field: nothing moves in it";
+                    items[kept] = items[i];
+                    items[kept + 1] = items[i + 1];
+                }
+                kept += 2;
+            }
+        }
+        truncate(kept);
+    }
+
     /** Keeps the first {@code n} strings only. */
     void truncate(int n) {
         if (!shared) {

@@ -1,6 +1,7 @@
 package dev.weft.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.poller.NoFdLeaks;
@@ -24,6 +25,22 @@ class HttpWireTest {
     static void start() throws Exception {
         server = HttpServer.builder()
                 .get("/hello", (req, res) -> res.send("Hello, World!"))
+                .get("/typed", (req, res) -> {
+                    String type = req.queryParam("type");
+                    res.header("X-Before", "1").contentType("text/html; charset=UTF-8");
+                    if (req.queryParam("twice") != null) {
+                        res.contentType(type);
+                    }
+                    res.header("X-After", "2").send("typed");
+                })
+                .get("/bad-type", (req, res) -> {
+                    try {
+                        res.contentType("text/plain\r\nX-Injected: 1");
+                        res.send("accepted");
+                    } catch (IllegalArgumentException e) {
+                        res.send("refused: " + e.getMessage());
+                    }
+                })
                 .get("/users/{id}", (req, res) -> res.send("user " + req.pathParam("id") + " q=" + req.queryParam("q")))
                 .post("/echo", (req, res) -> res.send(req.bodyBytes()))
                 .post("/answer-first", (req, res) -> {
@@ -68,6 +85,32 @@ class HttpWireTest {
             assertEquals("Hello, World!", r.body());
             assertTrue(r.hasField("content-length: 13"), r.head());
             assertTrue(r.hasField("date: "), r.head());
+        }
+    }
+
+    /** contentType sets: a second call replaces the first, common or not, and the other fields keep their order. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"text/plain", "application/x-weft"})
+    void contentTypeReplacesAnEarlierOne(String type) throws Exception {
+        try (Wire w = new Wire(server.address())) {
+            Wire.Reply once = w.send("GET /typed HTTP/1.1\r\nHost: t\r\n\r\n").readResponse();
+            assertTrue(once.head().contains("\r\nX-Before: 1\r\nContent-Type: text/html; charset=UTF-8\r\n"
+                    + "X-After: 2\r\n"), once.head());
+            Wire.Reply twice = w.send("GET /typed?twice=1&type=" + type + " HTTP/1.1\r\nHost: t\r\n\r\n")
+                    .readResponse();
+            assertEquals(1, twice.head().split("(?i)content-type:", -1).length - 1, twice.head());
+            assertTrue(twice.head().contains("\r\nX-Before: 1\r\nContent-Type: " + type + "\r\nX-After: 2\r\n"),
+                    twice.head());
+            assertEquals("typed", twice.body());
+        }
+    }
+
+    @Test
+    void contentTypeRefusesALineBreak() throws Exception {
+        try (Wire w = new Wire(server.address())) {
+            Wire.Reply r = w.send("GET /bad-type HTTP/1.1\r\nHost: t\r\n\r\n").readResponse();
+            assertEquals("refused: invalid character in the value of Content-Type", r.body());
+            assertFalse(r.head().toLowerCase(java.util.Locale.ROOT).contains("x-injected"), r.head());
         }
     }
 

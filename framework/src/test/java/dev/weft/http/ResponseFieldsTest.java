@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** Property: a shared constant pair is never written through, whatever is added or dropped after it. */
+/** Property: a shared constant pair is never written through, whatever is added, removed or dropped after it. */
 class ResponseFieldsTest {
     private static final String[] CONSTANT = {"Content-Type", "text/plain"};
 
@@ -43,6 +43,23 @@ class ResponseFieldsTest {
         assertArrayEquals(new String[] {"Content-Type", "text/plain"}, CONSTANT);
         assertEquals(java.util.List.of("X-A", "1", "X-B", "2"), strings(f));
         assertTrue(f.has("x-b"));
+    }
+
+    @Test
+    void removingDropsEveryMatchInOrderAndNeverWritesThroughASharedPair() {
+        ResponseFields f = new ResponseFields();
+        f.addShared(CONSTANT);
+        f.remove("content-type");
+        assertEquals(0, f.size());
+        f.addShared(CONSTANT);
+        f.remove("x-other"); // nothing matches: the shared pair stays as it is
+        assertEquals(java.util.List.of("Content-Type", "text/plain"), strings(f));
+        f.add("X-A", "1");
+        f.add("content-TYPE", "text/html");
+        f.add("X-B", "2");
+        f.remove("Content-Type");
+        assertEquals(java.util.List.of("X-A", "1", "X-B", "2"), strings(f));
+        assertArrayEquals(new String[] {"Content-Type", "text/plain"}, CONSTANT);
     }
 
     private static java.util.List<String> strings(ResponseFields f) {
