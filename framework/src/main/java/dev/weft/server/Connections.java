@@ -110,9 +110,9 @@ final class Connections implements Acceptor.Admission {
             if (overCapacityResponse != null && file.pin()) {
                 try {
                     Sockets.send(file.fd(), MemorySegment.ofArray(overCapacityResponse), overCapacityResponse.length,
-                            Sockets.MSG_MORE, Errno.capture()); // all, or part, or none
+                            Sockets.MSG_MORE | Sockets.MSG_NOSIGNAL, Errno.capture()); // all, or part, or none
                     Sockets.shutdown(file.fd(), Sockets.SHUT_WR);
-                    Fds.read(file.fd(), MemorySegment.ofArray(new byte[REJECT_DRAIN_BYTES]));
+                    Sockets.recv(file.fd(), MemorySegment.ofArray(new byte[REJECT_DRAIN_BYTES]), 0, Errno.capture());
                 } finally {
                     file.unpin();
                 }
