@@ -12,17 +12,18 @@ import java.util.List;
 /**
  * CPU-bound handlers on new connections, with a connection's first run on its acceptor or on the JDK's scheduler
  * (bench/acceptor-skew.sh): what {@code firstRunOnAcceptor} does with a handler that computes. A server on
- * 127.0.0.1 with two acceptors (a reuse-port pair: the kernel hashes each connection to one) answers
- * {@code /spin?ms=N} by computing for N ms and {@code /cheap} at once. Two clients send {@code count} spin
- * requests each, back to back, every one on a new connection with {@code Connection: close} — so every request is
- * a first run — while a third sends a cheap request on a new connection now and then. Printed: the spin requests'
- * wall time (ideal: count × ms, the two running on two cores), the cheap request's latency, and how many times
- * the acceptor watch took a held listener over.
+ * 127.0.0.1 with two acceptors (the server's default acceptMode, one shared listener; -DacceptMode=REUSEPORT for a
+ * reuse-port pair, where the kernel hashes each connection to one) answers {@code /spin?ms=N} by computing for
+ * N ms and {@code /cheap} at once. Two clients send {@code count} spin requests each, back to back, every one on a
+ * new connection with {@code Connection: close} — so every request is a first run — while a third sends a cheap
+ * request on a new connection now and then. Printed: the spin requests' wall time (ideal: count × ms, the two
+ * running on two cores), the cheap request's latency, and how many times the acceptor watch took a held listener
+ * over.
  *
  * <p>Usage: {@code java --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED
  * [-DacceptMode=REUSEPORT] -cp <the sample's classpath> bench/lib/AcceptorSkew.java FIRST_RUN_ON_ACCEPTOR MS
- * COUNT}. Bounded: 200 warm-up
- * requests, 2 × count spin requests and 40 cheap ones, then it closes the server and exits.
+ * COUNT}. Bounded: 200 warm-up requests, 2 × count spin requests and 40 cheap ones, then it closes the server and
+ * exits.
  */
 public final class AcceptorSkew {
     public static void main(String[] args) throws Exception {
