@@ -9,15 +9,20 @@
 #   helidon-weft  the same routes on Helidon 4 routing served by weft (--mode helidon-weft)
 #   weft-platform (opt-in, SERVERS=...) weft with platform poller threads (--poller-mode platform)
 #   weft-carrier (opt-in, SERVERS=...)  weft with carrier poller threads (--poller-mode carrier)
+#   weft-virtual (opt-in, SERVERS=...)  weft with virtual poller threads (--poller-mode virtual)
 #   helidon       stock Helidon 4 (--mode helidon)
 #   nginx         one worker, access log off, `location /plaintext { return 200 "Hello, World!"; }` (text/plain)
 # Every server runs pinned to CPU $SERVER_CPU (1), every load generator to CPU $LOAD_CPU (0). A JVM under taskset
-# sees one CPU (availableProcessors() = 1): weft then defaults to 1 acceptor and 1 poll set, and Helidon's and the
+# sees one CPU (availableProcessors() = 1): weft then defaults to 1 acceptor, 1 poll set and the carrier poller
+# (ServerConfig.defaultPollerMode; weft-virtual is the multi-core default's shape), and Helidon's and the
 # JDK's pools (carrier threads, GC and JIT threads) size themselves for one CPU. Every figure is taken that way.
 #
 # Workloads (WORKLOADS, in this order within a round):
 #   conn-h2load       h2load --h1 -n $H2LOAD_N -c 32 -t 1 -H 'Connection: close'   (connection per request, max rate)
 #   keepalive-wrk     wrk -t1 -c64 -d${DURATION}s --latency                        (keep-alive, max rate)
+#   keepalive-rate    h2load --h1 -t1 -c64 --rps R/64 -D ${DURATION}, at each rate R of $KA_RATES requests/s
+#                     (keep-alive at a fixed request rate, below saturation: what a server spends while it
+#                     waits between requests shows here, where wrk's back-to-back requests hide it)
 #   conn-gatling      ConnRateSimulation at each of $GATLING_RATES new connections/s (fixed arrival rate, latency;
 #                     keep the rates below what one core of Gatling sustains: the report shows its core use)
 #   syscalls          perf-counted syscalls: $SEQ_N sequential connections (one Python client), $SYSCALL_N
@@ -30,7 +35,8 @@
 # wrk), the measured one last, then left until its JIT compilers are idle; twice (see warm_up).
 #
 # Knobs (environment): QUICK ROUNDS DURATION SERVERS WORKLOADS H2LOAD_N WARM_N WARM_SECONDS WARM_PASSES
-#   JIT_SETTLE_MAX GATLING_RATES GATLING_RAMP SEQ_N SYSCALL_N SERVER_CPU LOAD_CPU OUT DOCS (empty: write no docs)
+#   JIT_SETTLE_MAX GATLING_RATES GATLING_RAMP KA_RATES SEQ_N SYSCALL_N SERVER_CPU LOAD_CPU OUT
+#   DOCS (empty: write no docs)
 #   JAVA JAVA_OPTS NO_BUILD=1 NO_INSTALL=1 (defaults below). Missing tools (wrk, h2load, nginx, perf, matplotlib)
 #   are installed from Debian packages when run as root. Loopback only; bounded; everything started here is
 #   stopped by pid on exit, error or Ctrl-C. Output: $OUT/results.jsonl and results.csv (one row per run),
@@ -40,7 +46,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 KNOBS="QUICK ROUNDS DURATION SERVERS WORKLOADS H2LOAD_N WARM_N WARM_SECONDS WARM_PASSES JIT_SETTLE_MAX
-  GATLING_RATES GATLING_RAMP GATLING_MAX_P99_MS SEQ_N SYSCALL_N SERVER_CPU LOAD_CPU PORT_BASE JAVA_OPTS CAPACITY_START
+  GATLING_RATES GATLING_RAMP GATLING_MAX_P99_MS KA_RATES SEQ_N SYSCALL_N SERVER_CPU LOAD_CPU PORT_BASE JAVA_OPTS
+  CAPACITY_START
   CAPACITY_STEP CAPACITY_STEPS"
 COMMAND=""   # the command as given: the knobs set in the environment, then the script
 for k in $KNOBS; do if [ -n "${!k+x}" ]; then COMMAND+="$k='${!k}' "; fi; done
@@ -59,6 +66,7 @@ WARM_PASSES=${WARM_PASSES:-$([ $q = 1 ] && echo 1 || echo 2)}
 GATLING_RATES=${GATLING_RATES:-$([ $q = 1 ] && echo 1000 || echo "1000 2000")}
 GATLING_RAMP=${GATLING_RAMP:-$([ $q = 1 ] && echo 2 || echo 10)}   # also the generator's own JIT warm-up
 GATLING_MAX_P99_MS=${GATLING_MAX_P99_MS:-200}
+KA_RATES=${KA_RATES:-$([ $q = 1 ] && echo 10000 || echo "10000 40000")}   # keepalive-rate: requests/s, 64 connections
 SEQ_N=${SEQ_N:-$([ $q = 1 ] && echo 300 || echo 2000)}
 SYSCALL_N=${SYSCALL_N:-$([ $q = 1 ] && echo 3000 || echo 30000)}
 SERVER_CPU=${SERVER_CPU:-1}
@@ -165,6 +173,7 @@ describe_machine() {
     printf 'gatling_rates\t%s\n' "$GATLING_RATES"
     printf 'gatling_ramp\t%s\n' "$GATLING_RAMP"
     printf 'gatling_max_p99_ms\t%s\n' "$GATLING_MAX_P99_MS"
+    printf 'ka_rates\t%s\n' "$KA_RATES"
     printf 'seq_n\t%s\n' "$SEQ_N"
     printf 'syscall_n\t%s\n' "$SYSCALL_N"
     printf 'cpus\tserver %s, load %s\n' "$SERVER_CPU" "$LOAD_CPU"
@@ -187,10 +196,14 @@ next_port() {
 # connection path in profiled C1 code (measured on Helidon on weft: 81 CPU-us per connection in the first run
 # after one pass, 45 after one pass and a settle, 37 after two, 35-36 in the runs after those; weft 32 then 29,
 # stock Helidon 77 then 72-74 without settling).
+# $1 URL, $2 workload; keepalive-rate's rate is run_one's $rate.
 warm_up() {
   local url=$1 workload=$2 pass waited=""
   local conn=(taskset -c "$LOAD_CPU" h2load --h1 -n "$WARM_N" -c 32 -t 1 -H 'Connection: close' "$url")
   local ka=(taskset -c "$LOAD_CPU" wrk -t1 -c64 -d"${WARM_SECONDS}s" "$url")
+  if [ "$workload" = keepalive-rate ]; then  # the measured shape last: requests spaced out compile differently
+    ka=(taskset -c "$LOAD_CPU" h2load --h1 -t1 -c64 --rps "$((rate / 64))" -D "$WARM_SECONDS" "$url")
+  fi
   for pass in $(seq 1 "$WARM_PASSES"); do
     if [[ $workload == keepalive-* ]]; then
       { "${conn[@]}"; "${ka[@]}"; } >> "$RUN/warm.out" 2>&1 || true
@@ -237,6 +250,11 @@ run_conn_h2load() {
 
 run_keepalive_wrk() {
   measured wrk -t1 -c64 -d"${DURATION}s" --latency "$URL"
+}
+
+# $1 requests/s over 64 connections (h2load's --rps is per connection).
+run_keepalive_rate() {
+  measured h2load --h1 -t1 -c64 --rps "$(($1 / 64))" -D "$DURATION" --log-file="$RUN/h2load.tsv" "$URL"
 }
 
 # A Gatling simulation in the background. The window measured starts $2 seconds (its ramp) after "Simulation ...
@@ -340,6 +358,7 @@ run_one() {
   case $workload in
     conn-h2load) run_conn_h2load ;;
     keepalive-wrk) run_keepalive_wrk ;;
+    keepalive-rate) run_keepalive_rate "$rate" ;;
     conn-gatling) run_conn_gatling "$rate" ;;
     keepalive-gatling) run_keepalive_gatling ;;
     capacity-gatling) run_capacity_gatling ;;
@@ -355,11 +374,12 @@ main() {
   [ -x "$JAVA" ] || die "no JDK 25 found under /usr/lib/jvm (set JAVA=/path/to/jdk-25/bin/java)"
   local w s
   for w in $WORKLOADS; do
-    case $w in conn-h2load|keepalive-wrk|conn-gatling|keepalive-gatling|capacity-gatling|syscalls) ;;
+    case $w in conn-h2load|keepalive-wrk|keepalive-rate|conn-gatling|keepalive-gatling|capacity-gatling|syscalls) ;;
       *) die "unknown workload $w" ;; esac
   done
   for s in $SERVERS; do
-    case $s in weft|weft-platform|weft-carrier|helidon-weft|helidon|nginx) ;; *) die "unknown server $s" ;; esac
+    case $s in weft|weft-platform|weft-carrier|weft-virtual|helidon-weft|helidon|nginx) ;;
+      *) die "unknown server $s" ;; esac
   done
   mkdir -p "$OUT"
   ensure_tools
@@ -373,16 +393,20 @@ main() {
   ulimit -n "$(ulimit -Hn)" 2>/dev/null || true   # perf opens one counter per thread and event
   say "side-by-side: $([ "$QUICK" = 1 ] && echo 'QUICK SMOKE RUN (not a measurement); ')$ROUNDS round(s); servers: $SERVERS;" \
       "workloads: $WORKLOADS; output: $OUT"
-  local cpus
+  local cpus poller=virtual
   cpus=$(grep -o 'cores: [0-9]*' "$OUT/machine.tsv" | head -1 | tr -dc '0-9')
+  [ "${cpus:-0}" = 1 ] && poller=carrier   # ServerConfig.defaultPollerMode
   say "servers pinned to CPU $SERVER_CPU, load generators to CPU $LOAD_CPU; a JVM under taskset sees ${cpus:-?}" \
-      "CPU(s) (availableProcessors()): weft defaults to ${cpus:-?} acceptor(s) and poll set(s), and Helidon's and" \
+      "CPU(s) (availableProcessors()): weft defaults to ${cpus:-?} acceptor(s) and poll set(s) (and the $poller" \
+      "poller), and Helidon's and" \
       "the JDK's pools (carriers, GC, JIT) size themselves for it; every figure is taken that way"
   local round workload server rate
   for round in $(seq 1 "$ROUNDS"); do
     for workload in $WORKLOADS; do
-      if [ "$workload" = conn-gatling ]; then
-        for rate in $GATLING_RATES; do
+      if [ "$workload" = conn-gatling ] || [ "$workload" = keepalive-rate ]; then
+        local rates=$GATLING_RATES
+        [ "$workload" = keepalive-rate ] && rates=$KA_RATES
+        for rate in $rates; do
           for server in $SERVERS; do run_one "$round" "$workload" "$server" "$rate"; done
         done
       else

@@ -182,7 +182,7 @@ def parse_run(run):
         row.update(parse_syscalls(run, meta))
         return row
     text = read(run, "tool.out")
-    if workload == "conn-h2load":
+    if workload == "conn-h2load" or workload.startswith("keepalive-rate@"):
         row.update(parse_h2load(text, read(run, "h2load.tsv")))
     elif workload == "keepalive-wrk":
         row.update(parse_wrk(text))
@@ -434,6 +434,14 @@ def markdown(summary, machine, settings, chart_name):
     out += load_table(summary, "conn-h2load", "connection") or ["(not run)"]
     out += ["", "## Keep-alive: `wrk -t1 -c64 -d%ss --latency`" % settings_map.get("duration", "?"), ""]
     out += load_table(summary, "keepalive-wrk", "request") or ["(not run)"]
+    rates = sorted((w for w in summary if w.startswith("keepalive-rate@")), key=lambda w: int(w.split("@")[1]))
+    if rates:
+        out += ["", "## Keep-alive at a fixed rate: `h2load --h1 -t1 -c64 --rps R/64 -D %s`" %
+                settings_map.get("duration", "?"), ""]
+    for w in rates:
+        out += ["%s requests/s on 64 connections, below saturation: the server waits between requests, and what "
+                "waiting costs it is in its CPU per request:" % w.split("@")[1], ""]
+        out += load_table(summary, w, "request") + [""]
     gatling = sorted((w for w in summary if w.startswith("conn-gatling@")), key=lambda w: int(w.split("@")[1]))
     out += ["", "## Gatling ConnRateSimulation at fixed arrival rates (ramp %s s, hold %s s)" % (
         settings_map.get("gatling_ramp", "?"), settings_map.get("duration", "?")), ""]

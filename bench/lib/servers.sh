@@ -71,8 +71,10 @@ server_start() {
     weft|helidon-weft|helidon) start_sample "$name" "$port" ;;
     weft-platform) start_sample weft "$port" --poller-mode platform ;;   # weft with platform poller threads
     weft-carrier) start_sample weft "$port" --poller-mode carrier ;;     # weft with carrier poller threads
+    weft-virtual) start_sample weft "$port" --poller-mode virtual ;;     # weft with virtual poller threads
     nginx) start_nginx "$port" ;;
-    *) echo "bench: unknown server $name (weft, weft-platform, weft-carrier, helidon-weft, helidon, nginx)" >&2; return 1 ;;
+    *) echo "bench: unknown server $name (weft, weft-platform, weft-carrier, weft-virtual, helidon-weft, helidon," \
+         "nginx)" >&2; return 1 ;;
   esac
   check_plaintext "$port"
 }

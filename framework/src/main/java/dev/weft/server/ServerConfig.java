@@ -16,13 +16,14 @@ import java.time.Duration;
  *                         Default SHARED_LISTENER: any free acceptor takes the next connection, so a first run
  *                         that holds its acceptor (firstRunOnAcceptor) does not hold its connections' listener.
  * @param pollerSets       poll sets (epoll fds) connections are spread over. Default: cores.
- * @param pollerMode       the kind of poller thread. Default VIRTUAL: connection threads run on the JDK's
- *                         scheduler after their first run, spread over every core. CARRIER (opt-in, for short
- *                         handlers): each poll set's platform poller thread also runs its connections' threads,
- *                         and blocks in epoll_wait only when none is runnable — fewer syscalls, but a run that
- *                         computes holds its set's other connections, on one core, until the carrier watch hands
- *                         the set's loop to a fresh thread (after 2 to 4 ms); docs/design.md. VIRTUAL instead
- *                         where the JDK's scheduler cannot be replaced (see firstRunOnAcceptor).
+ * @param pollerMode       the kind of poller thread. Default {@link #defaultPollerMode(int)}: CARRIER on a JVM
+ *                         with one core, VIRTUAL with more. VIRTUAL: connection threads run on the JDK's
+ *                         scheduler after their first run, spread over every core. CARRIER: each poll set's
+ *                         platform poller thread also runs its connections' threads, and blocks in epoll_wait
+ *                         only when none is runnable — no hand-off when the set runs dry, but a run that computes
+ *                         holds its set's other connections, on one core, until the carrier watch hands the
+ *                         set's loop to a fresh thread (after 2 to 4 ms); docs/design.md. VIRTUAL instead where
+ *                         the JDK's scheduler cannot be replaced (see firstRunOnAcceptor).
  * @param backlog          listen(2) backlog per listener. Default 1024.
  * @param deferAccept      TCP_DEFER_ACCEPT: accept only once the first bytes arrived, so the first read does not
  *                         park (halved connection-per-request CPU on the prototype). Default true.
@@ -99,9 +100,23 @@ public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode 
     public static ServerConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), cores,
-                AcceptMode.SHARED_LISTENER, cores, PollerMode.VIRTUAL, 1024, true, true, 10_000, Duration.ofSeconds(10),
-                Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                AcceptedSocketOptions.KERNEL_DEFAULTS);
+                AcceptMode.SHARED_LISTENER, cores, defaultPollerMode(cores), 1024, true, true, 10_000,
+                Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30),
+                Duration.ofSeconds(10), AcceptedSocketOptions.KERNEL_DEFAULTS);
+    }
+
+    /**
+     * The poller mode a server takes unless told otherwise: {@link PollerMode#CARRIER} when the JVM has one core,
+     * {@link PollerMode#VIRTUAL} when it has more. What VIRTUAL buys is the JDK's work stealing: a connection
+     * whose set is busy runs on another core. With one core there is no other core, and what it costs stays: a
+     * set that runs dry hands off through the master poller and a parked carrier, which cost ~25 CPU-µs more
+     * than CARRIER's one blocking epoll_wait (docs/benchmarks.md, "One core: the carrier poller is the default").
+     *
+     * @param cores the available processors
+     * @return CARRIER for one core, else VIRTUAL
+     */
+    public static PollerMode defaultPollerMode(int cores) {
+        return cores == 1 ? PollerMode.CARRIER : PollerMode.VIRTUAL;
     }
 
     private static void positive(String name, int value, int max) {

@@ -21,7 +21,7 @@ class ServerConfigTest {
         assertEquals(cores, c.acceptors());
         assertEquals(AcceptMode.SHARED_LISTENER, c.acceptMode());
         assertEquals(cores, c.pollerSets());
-        assertEquals(PollerMode.VIRTUAL, c.pollerMode());
+        assertEquals(cores == 1 ? PollerMode.CARRIER : PollerMode.VIRTUAL, c.pollerMode());
         assertEquals(1024, c.backlog());
         assertTrue(c.deferAccept());
         assertEquals(10_000, c.maxConnections());
@@ -30,6 +30,13 @@ class ServerConfigTest {
         assertEquals(Duration.ofSeconds(30), c.readTimeout());
         assertEquals(Duration.ofSeconds(30), c.writeTimeout());
         assertEquals(Duration.ofSeconds(10), c.shutdownGrace());
+    }
+
+    @Test
+    void theCarrierPollerIsTheDefaultOnOneCoreOnly() {
+        assertEquals(PollerMode.CARRIER, ServerConfig.defaultPollerMode(1));
+        assertEquals(PollerMode.VIRTUAL, ServerConfig.defaultPollerMode(2));
+        assertEquals(PollerMode.VIRTUAL, ServerConfig.defaultPollerMode(64));
     }
 
     @Test

@@ -21,7 +21,8 @@ public enum PollerMode {
      * set — is bounded: a task running at two looks of the watch (2 ms apart while tasks run) has its loop
      * handed to a fresh poller thread ({@link PollerStats#carrierTakeovers()}). Shorter tasks that compute
      * still share one core per set: CPU-bound handlers on connections of one set took 1.2–1.5× VIRTUAL's time
-     * (bench/carrier-skew.sh), which is why weft's server runs VIRTUAL unless asked. Measured under weft's
+     * on two cores (bench/carrier-skew.sh), which is why weft's server runs VIRTUAL on more than one core and
+     * CARRIER only on one, where VIRTUAL has no core to steal onto either. Measured under weft's
      * server, alternated with VIRTUAL: 2.14–2.17 syscalls per steady keep-alive request against 2.22–2.24, CPU
      * alike within the noise (docs/benchmarks.md).
      */

@@ -1,6 +1,7 @@
 package dev.weft.sample;
 
 import dev.weft.poller.PollerMode;
+import dev.weft.server.ServerConfig;
 import java.util.Locale;
 
 /**
@@ -60,7 +61,7 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
               --acceptors N       weft accepting threads (weft modes only)           [cores: %d]
               --poller-sets N     weft poll sets (weft modes only)                   [cores: %d]
               --poller-mode virtual|carrier|platform
-                                  weft's poller threads (weft modes only)            [virtual]
+                                  weft's poller threads (weft modes only)            [%s: carrier on one core]
               --help              this text
             Ctrl-C or SIGTERM stops the server gracefully and prints its counters.
             """;
@@ -71,7 +72,7 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
 
     static String help() {
         int cores = Runtime.getRuntime().availableProcessors();
-        return HELP.formatted(cores, cores);
+        return HELP.formatted(cores, cores, ServerConfig.defaultPollerMode(cores).name().toLowerCase(Locale.ROOT));
     }
 
     /** Parses {@code args}; null when --help was asked for. */
@@ -82,7 +83,7 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
         int port = 8080;
         int acceptors = cores;
         int sets = cores;
-        PollerMode pollerMode = PollerMode.VIRTUAL;
+        PollerMode pollerMode = ServerConfig.defaultPollerMode(cores);
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {

@@ -5,14 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.poller.PollerMode;
+import dev.weft.server.ServerConfig;
 import org.junit.jupiter.api.Test;
 
 /** The sample's flags: defaults, values, and one-line refusals. */
 class OptionsTest {
 
     @Test
-    void pollerModeDefaultsToCarrierAndTakesTheOthers() {
-        assertEquals(PollerMode.VIRTUAL, Options.parse(new String[0]).pollerMode());
+    void pollerModeDefaultsToTheServersAndTakesTheOthers() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(ServerConfig.defaultPollerMode(cores), Options.parse(new String[0]).pollerMode());
         assertEquals(PollerMode.PLATFORM, Options.parse(new String[] {"--poller-mode", "platform"}).pollerMode());
         assertEquals(PollerMode.VIRTUAL, Options.parse(new String[] {"--poller-mode", "virtual"}).pollerMode());
         assertEquals(PollerMode.CARRIER, Options.parse(new String[] {"--poller-mode", "carrier"}).pollerMode());

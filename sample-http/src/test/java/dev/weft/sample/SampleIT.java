@@ -17,9 +17,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -47,6 +49,26 @@ class SampleIT {
             try (ServerSocket again = new ServerSocket()) {
                 again.bind(new InetSocketAddress("127.0.0.1", port)); // the port is free
             }
+        }
+    }
+
+    /**
+     * The poller mode a user gets without asking, by the cores the JVM sees: the carrier poller on one core, where
+     * VIRTUAL's work stealing has no other core to steal onto; VIRTUAL with two. /stats reports the mode the
+     * poller runs in (not merely the one configured), and the sample serves in it.
+     */
+    @ParameterizedTest
+    @CsvSource({"weft, 1, CARRIER", "helidon-weft, 1, CARRIER", "weft, 2, VIRTUAL"})
+    void thePollerModeFollowsTheCores(String mode, int cores, String pollerMode) throws Exception {
+        try (SampleProcess sample = SampleProcess.start(List.of("-XX:ActiveProcessorCount=" + cores),
+                "--mode", mode, "--port", "0")) {
+            URI base = sample.base();
+            assertTrue(rawGet(base, "/plaintext").endsWith("Hello, World!"));
+            String response = rawGet(base, "/stats");
+            JsonNode stats = Json.MAPPER.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
+            assertEquals(pollerMode, stats.get("poller").get("mode").asText(), response);
+            assertEquals(cores, stats.get("poller").get("sets").size(), response);
+            assertEquals(143, sample.terminate(), sample.output());
         }
     }
 

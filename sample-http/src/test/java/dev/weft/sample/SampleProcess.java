@@ -32,11 +32,18 @@ final class SampleProcess implements AutoCloseable {
     }
 
     static SampleProcess start(String... flags) throws IOException {
+        return start(List.of(), flags);
+    }
+
+    /** The sample with {@code jvmOptions} before {@code -jar} (e.g. {@code -XX:ActiveProcessorCount=1}). */
+    static SampleProcess start(List<String> jvmOptions, String... flags) throws IOException {
         Path jar = Path.of("target", "weft-sample.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run through `./mvnw verify`");
         }
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(flags));
         return new SampleProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
