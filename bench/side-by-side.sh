@@ -47,8 +47,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 KNOBS="QUICK ROUNDS DURATION SERVERS WORKLOADS H2LOAD_N WARM_N WARM_SECONDS WARM_PASSES JIT_SETTLE_MAX
   GATLING_RATES GATLING_RAMP GATLING_MAX_P99_MS KA_RATES SEQ_N SYSCALL_N SERVER_CPU LOAD_CPU PORT_BASE JAVA_OPTS
-  CAPACITY_START
-  CAPACITY_STEP CAPACITY_STEPS"
+  CAPACITY_START CAPACITY_STEP CAPACITY_STEPS"
 COMMAND=""   # the command as given: the knobs set in the environment, then the script
 for k in $KNOBS; do if [ -n "${!k+x}" ]; then COMMAND+="$k='${!k}' "; fi; done
 COMMAND+="bench/side-by-side.sh"

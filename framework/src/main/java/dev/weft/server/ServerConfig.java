@@ -109,8 +109,8 @@ public record ServerConfig(InetSocketAddress address, int acceptors, AcceptMode 
      * The poller mode a server takes unless told otherwise: {@link PollerMode#CARRIER} when the JVM has one core,
      * {@link PollerMode#VIRTUAL} when it has more. What VIRTUAL buys is the JDK's work stealing: a connection
      * whose set is busy runs on another core. With one core there is no other core, and what it costs stays: a
-     * set that runs dry hands off through the master poller and a parked carrier, which cost ~25 CPU-µs more
-     * than CARRIER's one blocking epoll_wait (docs/benchmarks.md, "One core: the carrier poller is the default").
+     * set that runs dry hands off through the master poller and a parked carrier, ~30 CPU-µs more than CARRIER's
+     * one blocking epoll_wait (docs/benchmarks.md, "One core: the carrier poller is the default").
      *
      * @param cores the available processors
      * @return CARRIER for one core, else VIRTUAL

@@ -61,7 +61,7 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
               --acceptors N       weft accepting threads (weft modes only)           [cores: %d]
               --poller-sets N     weft poll sets (weft modes only)                   [cores: %d]
               --poller-mode virtual|carrier|platform
-                                  weft's poller threads (weft modes only)            [%s: carrier on one core]
+                                  weft's poller threads (weft modes only)            [virtual; one core: carrier]
               --help              this text
             Ctrl-C or SIGTERM stops the server gracefully and prints its counters.
             """;
@@ -72,7 +72,7 @@ public record Options(Mode mode, String host, int port, int acceptors, int polle
 
     static String help() {
         int cores = Runtime.getRuntime().availableProcessors();
-        return HELP.formatted(cores, cores, ServerConfig.defaultPollerMode(cores).name().toLowerCase(Locale.ROOT));
+        return HELP.formatted(cores, cores);
     }
 
     /** Parses {@code args}; null when --help was asked for. */
