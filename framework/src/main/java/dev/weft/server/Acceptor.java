@@ -2,6 +2,7 @@ package dev.weft.server;
 
 import dev.weft.poller.Carrier;
 import dev.weft.poller.Diagnostics;
+import dev.weft.poller.Doze;
 import dev.weft.poller.sys.EPoll;
 import dev.weft.poller.sys.Errno;
 import dev.weft.poller.sys.ErrnoException;
@@ -37,7 +38,8 @@ import java.util.concurrent.locks.LockSupport;
  * Threading: run() is the body of thread, started once by start(); backoffNanos and errno are touched only by
  * it. thread: volatile, written once by start(), read by wake() and awaitStopped(). runs: written only by the
  * thread (opaque: +1 as it takes a connection on, +1 once admission and dispatch returned; odd while a first
- * run may hold it), read by the watch. released: volatile, set once by the watch. watchSeen: the watch only.
+ * run may hold it; the odd write is volatile and followed by the watch's Doze wake, so a dozing watch wakes to
+ * watch it), read by the watch. released: volatile, set once by the watch. watchSeen: the watch only.
  * left: counted down when the loop ends, when start() fails, or on release(); awaitStopped() waits for it.
  * </pre>
  */
@@ -69,6 +71,7 @@ final class Acceptor implements Runnable {
     private final ServerMetrics metrics;
     private final ThreadStarts threadStarts;
     private final boolean inlineFirstRuns;
+    private final Doze watch;             // the AcceptorWatch's: woken as a dispatch begins
     private final long firstBackoffNanos;
     private final long maxBackoffNanos;
     private final MemorySegment errno = Arena.ofAuto().allocate(EPoll.captureLayout()); // the thread only
@@ -90,15 +93,17 @@ final class Acceptor implements Runnable {
     }
 
     Acceptor(String name, ListeningSocket listener, Admission admission, ServerMetrics metrics,
-             ThreadStarts threadStarts, boolean inlineFirstRuns) {
-        this(name, listener, admission, metrics, threadStarts, inlineFirstRuns, FIRST_BACKOFF_NANOS,
+             ThreadStarts threadStarts, boolean inlineFirstRuns, Doze watch) {
+        this(name, listener, admission, metrics, threadStarts, inlineFirstRuns, watch, FIRST_BACKOFF_NANOS,
                 MAX_BACKOFF_NANOS);
     }
 
     /** With other back-off pauses (tests: a pause long enough that only a wake can end it in time). */
     Acceptor(String name, ListeningSocket listener, Admission admission, ServerMetrics metrics,
-             ThreadStarts threadStarts, boolean inlineFirstRuns, long firstBackoffNanos, long maxBackoffNanos) {
+             ThreadStarts threadStarts, boolean inlineFirstRuns, Doze watch, long firstBackoffNanos,
+             long maxBackoffNanos) {
         this.inlineFirstRuns = inlineFirstRuns;
+        this.watch = watch;
         this.firstBackoffNanos = firstBackoffNanos;
         this.maxBackoffNanos = maxBackoffNanos;
         this.name = name;
@@ -161,7 +166,7 @@ final class Acceptor implements Runnable {
 
     /** A fresh acceptor on the same listener, not started, to take over from this one. */
     Acceptor successor(String successorName) {
-        return new Acceptor(successorName, listener, admission, metrics, threadStarts, inlineFirstRuns,
+        return new Acceptor(successorName, listener, admission, metrics, threadStarts, inlineFirstRuns, watch,
                 firstBackoffNanos, maxBackoffNanos);
     }
 
@@ -223,7 +228,8 @@ final class Acceptor implements Runnable {
             LOG.log(Level.INFO, "{0}: accept resumed on fd {1}", name, Integer.toString(listener.fd()));
         }
         long before = runs; // this thread is the only writer
-        RUNS.setOpaque(this, before + 1); // odd: the watch may see a first run holding this thread
+        RUNS.setVolatile(this, before + 1); // odd: the watch may see a first run holding this thread
+        watch.wake(); // after the volatile write: a dozing watch sees the odd count or is woken
         try {
             Connection connection = admission.admit(fd);
             if (connection != null) {

@@ -1,6 +1,7 @@
 package dev.weft.server;
 
 import dev.weft.poller.Diagnostics;
+import dev.weft.poller.Doze;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,11 +20,15 @@ import java.util.concurrent.locks.LockSupport;
  * loading classes, often take one. Once the listener is closed (the server's close) a held acceptor is only
  * released: its run is a connection the drain waits for.
  *
+ * <p>After {@link #DOZE_AFTER_LOOKS} idle looks in which no acceptor took a connection, the watch sleeps untimed
+ * ({@link Doze}) until an acceptor begins a dispatch and wakes it: a server no client connects to has no watch
+ * waking up, and one that accepts is watched as before.
+ *
  * <pre>
  * Threading: one platform daemon thread per server that runs first runs inline; started by start(), ended by
  * close() (which joins it). acceptors: the server's CopyOnWriteArrayList; only this thread replaces entries, and
- * only until close() returned. stopping: volatile. successors, logged, failing: this thread only (or a test that
- * calls tick() on a watch it did not start).
+ * only until close() returned. stopping: volatile. successors, logged, failing, quietLooks: this thread only (or
+ * a test that calls tick() on a watch it did not start). doze: shared with the acceptors, which wake it.
  *
  * Failures: a tick that throws (no memory for a thread) is logged once per run of failures and the next tick
  * tries again — the held acceptor is still held, so it is taken over then. A successor that fails to start is
@@ -35,19 +40,25 @@ final class AcceptorWatch {
     static final long BUSY_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** Between looks while no acceptor is inside a dispatch. */
     static final long IDLE_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Idle looks (10 ms apart) in which no acceptor took a connection before the watch dozes: 100 ms. */
+    static final int DOZE_AFTER_LOOKS = 10;
+    private static final long DOZE = -1;
     private static final System.Logger LOG = Diagnostics.guard(System.getLogger(AcceptorWatch.class.getName()));
 
     private final List<Acceptor> acceptors;
     private final ServerMetrics metrics;
     private final ThreadStarts threadStarts;
+    private final Doze doze;
     private final Thread thread;
     private volatile boolean stopping;
     private int successors;         // this thread only: names the successors
     private boolean logged;         // this thread only: the first takeover was logged
     private boolean failing;        // this thread only: the last tick failed (logged once per run of failures)
+    private int quietLooks;         // this thread only: idle looks in a row in which no acceptor took a connection
 
-    AcceptorWatch(List<Acceptor> acceptors, ServerMetrics metrics, ThreadStarts threadStarts) {
+    AcceptorWatch(List<Acceptor> acceptors, ServerMetrics metrics, ThreadStarts threadStarts, Doze doze) {
         this.acceptors = acceptors;
+        this.doze = doze;
         this.metrics = metrics;
         this.threadStarts = threadStarts;
         this.thread = Thread.ofPlatform().daemon().name("weft-acceptor-watch").unstarted(this::run);
@@ -69,13 +80,21 @@ final class AcceptorWatch {
     private void run() {
         long wait = IDLE_LOOK_NANOS;
         while (!stopping) {
-            LockSupport.parkNanos(this, wait);
+            if (wait == DOZE) {
+                doze.sleep(this::noneDispatching);
+            } else {
+                LockSupport.parkNanos(this, wait);
+            }
             if (stopping) {
                 return;
             }
             wait = IDLE_LOOK_NANOS; // after a failed look too: the next one is due in a while
             try {
-                wait = tick() ? BUSY_LOOK_NANOS : IDLE_LOOK_NANOS;
+                if (tick()) {
+                    wait = BUSY_LOOK_NANOS;
+                } else if (quietLooks >= DOZE_AFTER_LOOKS && noneDispatching()) {
+                    wait = DOZE;
+                }
                 failing = false;
             } catch (Throwable e) {
                 if (!failing) {
@@ -93,11 +112,13 @@ final class AcceptorWatch {
      */
     boolean tick() {
         boolean busy = false;
+        boolean took = false;
         for (int i = 0; i < acceptors.size(); i++) {
             Acceptor acceptor = acceptors.get(i);
             long runs = acceptor.runs();
             boolean held = (runs & 1) != 0 && runs == acceptor.watchSeen();
             busy |= (runs & 1) != 0;
+            took |= runs != acceptor.watchSeen();
             acceptor.watchSeen(runs);
             if (held) {
                 if (acceptor.listener().isOpen()) {
@@ -107,7 +128,23 @@ final class AcceptorWatch {
                 }
             }
         }
+        quietLooks = busy || took ? 0 : quietLooks + 1;
         return busy;
+    }
+
+    /** Whether no acceptor is inside a dispatch now (the last look before dozing). */
+    private boolean noneDispatching() {
+        for (Acceptor acceptor : acceptors) {
+            if ((acceptor.runs() & 1) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the watch sleeps untimed until an acceptor takes a connection (tests). */
+    boolean dozing() {
+        return doze.dozing() && thread.getState() == Thread.State.WAITING;
     }
 
     private void takeOver(int index, Acceptor held) {

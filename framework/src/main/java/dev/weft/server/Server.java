@@ -1,6 +1,7 @@
 package dev.weft.server;
 
 import dev.weft.poller.Diagnostics;
+import dev.weft.poller.Doze;
 import dev.weft.poller.Poller;
 import dev.weft.poller.PollerConfig;
 import dev.weft.poller.PollerMode;
@@ -89,7 +90,8 @@ public final class Server implements AutoCloseable {
                 && !ConnectionThreads.inlineAvailable()) {
             logInlineUnavailableOnce();
         }
-        this.watch = inline ? new AcceptorWatch(acceptors, metrics, extras.threadStarts()) : null;
+        Doze watchDoze = new Doze(); // the acceptors wake the watch with it
+        this.watch = inline ? new AcceptorWatch(acceptors, metrics, extras.threadStarts(), watchDoze) : null;
         try {
             int listenerCount = config.acceptMode() == AcceptMode.REUSEPORT ? config.acceptors() : 1;
             opened = Listener.openGroup(config.address(), listenerCount, config.backlog(), config.deferAccept(),
@@ -98,7 +100,7 @@ public final class Server implements AutoCloseable {
             for (int i = 0; i < config.acceptors(); i++) {
                 ListeningSocket listener = opened.get(i % opened.size());
                 acceptors.add(new Acceptor("weft-acceptor-" + i, listener, connections, metrics,
-                        extras.threadStarts(), inline));
+                        extras.threadStarts(), inline, watchDoze));
             }
             for (Acceptor acceptor : acceptors) {
                 acceptor.start(); // inside the try: a failed start releases everything (issue 10, defect 4)
@@ -194,6 +196,11 @@ public final class Server implements AutoCloseable {
      */
     public ServerStats stats() {
         return metrics.snapshot(connections.active(), failure.get() != null);
+    }
+
+    /** Whether the acceptor watch sleeps untimed until an acceptor takes a connection; false without one (tests). */
+    boolean acceptorWatchDozing() {
+        return watch != null && watch.dozing();
     }
 
     /**

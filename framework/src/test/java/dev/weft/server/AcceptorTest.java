@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.poller.Doze;
 import dev.weft.poller.NoFdLeaks;
 import dev.weft.poller.sys.Fds;
 import dev.weft.poller.sys.Sockets;
@@ -125,7 +126,7 @@ class AcceptorTest {
                 64, false, AcceptedSocketOptions.KERNEL_DEFAULTS).getFirst();
         long tenMinutes = TimeUnit.MINUTES.toNanos(10);
         Acceptor acceptor = new Acceptor("weft-acceptor-t", listener, failing, new ServerMetrics(),
-                ThreadStarts.DEFAULT, true, tenMinutes, tenMinutes);
+                ThreadStarts.DEFAULT, true, new Doze(), tenMinutes, tenMinutes);
         try (Socket client = Clients.connect(Sockets.localAddress(listener.fd()))) {
             acceptor.start();
             Thread thread = findThread("weft-acceptor-t");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.poller.Doze;
 import dev.weft.poller.NoFdLeaks;
 import dev.weft.poller.PollerMode;
 import dev.weft.poller.sys.Fds;
@@ -121,6 +122,42 @@ class FirstRunOnAcceptorTest {
     }
 
     /**
+     * The acceptor watch of a server nobody connects to sleeps untimed; a first run that then holds its acceptor
+     * wakes it (the acceptor does, as the dispatch begins), and the listener is taken over as if it had never dozed.
+     */
+    @Test
+    void aDozingWatchWakesForAFirstRunThatHoldsItsAcceptor() throws Exception {
+        AtomicBoolean spinning = new AtomicBoolean();
+        AtomicBoolean letGo = new AtomicBoolean();
+        try (Server server = Server.builder().port(0).acceptors(1).pollerSets(1).firstRunOnAcceptor(true)
+                .start(connection -> {
+                    if (!spinning.getAndSet(true)) {
+                        while (!letGo.get()) {
+                            Thread.onSpinWait(); // the first connection's first run computes: holds its acceptor
+                        }
+                    }
+                    byte[] one = new byte[1];
+                    if (connection.read(one, 0, 1) > 0) {
+                        connection.write(one, 0, 1);
+                    }
+                })) {
+            awaitTrue(server::acceptorWatchDozing, "the acceptor watch of an idle server dozes");
+            try (Socket held = Clients.connect(server.address())) {
+                awaitTrue(spinning::get, "the handler never ran");
+                try {
+                    byte[] echoed = Clients.echo(server.address(), "x".getBytes(StandardCharsets.US_ASCII));
+                    assertArrayEquals("x".getBytes(StandardCharsets.US_ASCII), echoed, "B was not served");
+                    awaitTrue(() -> server.stats().acceptorTakeovers() >= 1, "no takeover: " + server.stats());
+                } finally {
+                    letGo.set(true);
+                }
+                held.getOutputStream().write('H');
+                assertEquals('H', held.getInputStream().read());
+            }
+        }
+    }
+
+    /**
      * The watch itself, tick by tick (its thread not started): an acceptor seen in the same dispatch at two ticks is
      * replaced in the list by a started successor on the same listener and released; once the listener is closed,
      * a held acceptor is only released, so a close does not wait for the run that holds it.
@@ -147,9 +184,11 @@ class FirstRunOnAcceptorTest {
                 64, false, AcceptedSocketOptions.KERNEL_DEFAULTS).getFirst();
         ServerMetrics metrics = new ServerMetrics();
         List<Acceptor> acceptors = new CopyOnWriteArrayList<>();
-        Acceptor first = new Acceptor("weft-acceptor-w", listener, holding, metrics, ThreadStarts.DEFAULT, true);
+        Doze doze = new Doze();
+        Acceptor first = new Acceptor("weft-acceptor-w", listener, holding, metrics, ThreadStarts.DEFAULT, true,
+                doze);
         acceptors.add(first);
-        AcceptorWatch watch = new AcceptorWatch(acceptors, metrics, ThreadStarts.DEFAULT);
+        AcceptorWatch watch = new AcceptorWatch(acceptors, metrics, ThreadStarts.DEFAULT, doze);
         try (Socket client = Clients.connect(Sockets.localAddress(listener.fd()))) {
             first.start();
             taking.await();

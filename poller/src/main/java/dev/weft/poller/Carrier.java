@@ -17,6 +17,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * hands the loop to another thread ({@link #handOver}), which carries on polling and running the queue while the
  * held one finishes its task and leaves.
  *
+ * <p>After 100 ms in which no task ran and every loop blocked in epoll_wait, the watch dozes ({@link Doze}); a
+ * loop wakes it as it returns from epoll_wait ({@link #awake}), before it runs anything.
+ *
  * <pre>
  * Locking and lifetime
  *
@@ -26,6 +29,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *              still empty; a submitter offers first, then reads it and, if it CASes it true -> false, writes the
  *              set's eventfd. Both sides write, then read, a volatile: at least one sees the other, so a task is
  *              never left in the queue of a blocked poller.
+ *              The watch dozes only after it saw sleeping set on every carrier (Doze's handshake: awake() writes
+ *              sleeping false, then wakes the watch's Doze).
  *   exited     volatile, set once by the loop's thread as it leaves; submit() then refuses, and a task offered
  *              across the exit is either run by the loop's last drain or taken back and refused — never both.
  *   runs       +1 (opaque) by the loop's thread before a task; after it, the loop's thread CASes it +1 again.
@@ -52,13 +57,15 @@ public final class Carrier {
     static final int BATCH = 256;
 
     private final PollSet set;
+    private final Doze watch; // the CarrierWatch's: woken as the loop wakes
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private volatile boolean sleeping; // CAS (SLEEPING)
     private volatile boolean exited;
     private volatile long runs;        // see the header (RUNS)
 
-    Carrier(PollSet set) {
+    Carrier(PollSet set, Doze watch) {
         this.set = set;
+        this.watch = watch;
     }
 
     /**
@@ -97,9 +104,10 @@ public final class Carrier {
         return true;
     }
 
-    /** Called by the loop after it polled. */
+    /** Called by the loop after it polled, before it runs anything: a dozing watch wakes to watch it. */
     void awake() {
         sleeping = false;
+        watch.wake();
     }
 
     /**
@@ -159,10 +167,9 @@ public final class Carrier {
         }
     }
 
-    /** The count of the task running now (odd), or -1 between tasks: what the watch compares across looks. */
-    long running() {
-        long now = runs;
-        return (now & 1) == 1 ? now : -1;
+    /** The run count: odd while a task runs, +2 per task run. What the watch compares across looks. */
+    long runs() {
+        return runs;
     }
 
     /**

@@ -15,14 +15,19 @@ import java.util.function.Function;
  * computing or blocking task keeps its set's other connections waiting 2 to 4 ms (12 at most, after an idle
  * spell), and they go on on another core meanwhile, as they would on the JDK's scheduler.
  *
+ * <p>After {@link #DOZE_AFTER_LOOKS} idle looks in which no task ran, with every loop blocked in epoll_wait, the
+ * watch sleeps untimed ({@link Doze}) until a loop returns from epoll_wait ({@link Carrier#awake}): an idle
+ * server's watch costs nothing, and one that serves looks as before.
+ *
  * <p>The successor is started before the loop is taken from the held thread and waits for the verdict: if the
  * held task returned meanwhile, the hand-over fails, the successor ends at once and nothing changed; if the
  * start itself fails (no memory for a thread), the held thread keeps the loop, the watch's CriticalLoop logs the
  * failure and the next look tries again. Each loop thread holds its own reference to the set.
  *
  * <pre>
- * Threading: look() runs on the watch's thread only (a TickThread), the one writer of every field here;
- * takeovers is also read by stats (volatile). The first takeover is logged at INFO (once per watch), the rest
+ * Threading: look() runs on the watch's thread only (a TickThread), the one writer of every field here (seen,
+ * ran, quietLooks, logged, successors: that thread only); takeovers is also read by stats (volatile). The doze
+ * is shared with the carriers, which wake it. The first takeover is logged at INFO (once per watch), the rest
  * only counted. If the watch itself gives up (CriticalLoop), the poller fails loudly (onDeath): a held set
  * would no longer be recovered.
  * </pre>
@@ -34,10 +39,14 @@ final class CarrierWatch implements AutoCloseable {
     static final long BUSY_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** Between looks while no task runs. */
     static final long IDLE_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Idle looks (10 ms apart) with no task run before the watch dozes: 100 ms. */
+    static final int DOZE_AFTER_LOOKS = 10;
 
     private final PollSet[] sets;
     private final Carrier[] carriers;
     private final long[] seen;        // per set: the running count at the last look, or -1
+    private final long[] ran;         // per set: the run count at the last look
+    private int quietLooks;           // idle looks in a row with no task run
     private final Function<PollSet, Runnable> loop; // the body of a poller thread for a set
     private final Faults faults;
     private final TickThread thread;
@@ -45,28 +54,33 @@ final class CarrierWatch implements AutoCloseable {
     private boolean logged;           // the watch's thread only
     private long successors;          // the watch's thread only
 
-    CarrierWatch(PollSet[] sets, Carrier[] carriers, Function<PollSet, Runnable> loop, Faults faults,
+    CarrierWatch(PollSet[] sets, Carrier[] carriers, Doze doze, Function<PollSet, Runnable> loop, Faults faults,
             Consumer<Throwable> onDeath) {
         this.sets = sets;
         this.carriers = carriers;
         this.seen = new long[sets.length];
         Arrays.fill(seen, -1);
+        this.ran = new long[sets.length];
         this.loop = loop;
         this.faults = faults;
         this.thread = new TickThread("weft-carrier-watch", -3, Faults.Step.WATCH, faults, IDLE_LOOK_NANOS,
-                this::look, onDeath);
+                this::look, doze, this::allBlocked, onDeath);
     }
 
     void start() {
         thread.start();
     }
 
-    /** One look at every carrier; returns the time to the next. */
+    /** One look at every carrier; returns the time to the next ({@link TickThread#DOZE}: none is due). */
     private long look() {
         boolean busy = false;
+        boolean anyRan = false;
         for (PollSet set : sets) {
             Carrier carrier = carriers[set.index];
-            long running = carrier.running();
+            long runs = carrier.runs();
+            anyRan |= runs != ran[set.index];
+            ran[set.index] = runs;
+            long running = (runs & 1) == 1 ? runs : -1;
             long last = seen[set.index];
             seen[set.index] = running;
             if (running < 0 || carrier.exited()) {
@@ -77,7 +91,21 @@ final class CarrierWatch implements AutoCloseable {
                 takeOver(set, carrier, running);
             }
         }
-        return busy ? BUSY_LOOK_NANOS : IDLE_LOOK_NANOS;
+        quietLooks = busy || anyRan ? 0 : quietLooks + 1;
+        if (busy) {
+            return BUSY_LOOK_NANOS;
+        }
+        return quietLooks >= DOZE_AFTER_LOOKS && allBlocked() ? TickThread.DOZE : IDLE_LOOK_NANOS;
+    }
+
+    /** Whether every loop is blocked in epoll_wait (or about to) with nothing queued, or has left. */
+    private boolean allBlocked() {
+        for (Carrier carrier : carriers) {
+            if (!carrier.sleeping() && !carrier.exited()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void takeOver(PollSet set, Carrier carrier, long held) {
@@ -119,6 +147,11 @@ final class CarrierWatch implements AutoCloseable {
     /** Carriers taken over since the poller opened. */
     long takeovers() {
         return takeovers;
+    }
+
+    /** Whether the watch sleeps untimed until a loop wakes (tests). */
+    boolean dozing() {
+        return thread.dozing();
     }
 
     /** Looks that failed since start. */

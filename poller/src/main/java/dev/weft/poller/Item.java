@@ -40,6 +40,8 @@ import java.util.concurrent.locks.LockSupport;
  *                 saw the timeout, so never before the wait began. The waiter clears it (0) as its wait ends; a
  *                 fix that comes after fails its CAS. (nanoTime is CLOCK_MONOTONIC on Linux, time since boot:
  *                 positive, so the signs cannot collide.)
+ *                 Publishing a timeout (volatile) comes before waking the sweeper's Doze: a dozing sweeper sees
+ *                 the wait at its last look or is woken.
  *
  *   A released item (a closed bit set) is never armed again: a late wait touches neither file nor set.
  *
@@ -222,6 +224,7 @@ public final class Item {
         long deadline = 0L; // a short wait's; a coarse wait's is in deadlineSlot once the sweeper fixed it
         if (coarse) {
             deadlineSlot.setVolatile(this, -timeoutNanos);
+            set.coarseWaitBegan(); // after the volatile write: a dozing sweeper sees it or is woken
         } else if (timeoutNanos != 0) {
             deadline = System.nanoTime() + timeoutNanos;
         }
@@ -264,14 +267,14 @@ public final class Item {
 
     /**
      * Called by the sweeper with its clock: fixes the deadline of a coarse wait that began since its last sweep,
-     * and unparks a waiter whose deadline has passed (it then sees TIMED_OUT).
+     * and unparks a waiter whose deadline has passed (it then sees TIMED_OUT). Returns the coarse waits it saw
+     * (0 to 2).
      */
-    void expire(long now) {
-        expire(reader, READ_DEADLINE, now);
-        expire(writer, WRITE_DEADLINE, now);
+    int expire(long now) {
+        return expire(reader, READ_DEADLINE, now) + expire(writer, WRITE_DEADLINE, now);
     }
 
-    private void expire(Thread waiter, VarHandle deadlineSlot, long now) {
+    private int expire(Thread waiter, VarHandle deadlineSlot, long now) {
         long d = (long) deadlineSlot.getVolatile(this);
         if (d < 0) {
             // Read the clock after seeing the timeout: the deadline is never before the wait began. A wait that
@@ -281,6 +284,7 @@ public final class Item {
         } else if (waiter != null && d != 0 && now - d >= 0) {
             LockSupport.unpark(waiter);
         }
+        return d == 0 ? 0 : 1;
     }
 
     /**

@@ -68,6 +68,7 @@ final class PollSet {
 
     final int index;
     private final Faults faults;
+    private final Doze sweeper;                   // the poller's timeout sweeper's: coarse waits wake it
     private final int epfd;
     private final int wakeFd;
     private final Arena arena;
@@ -96,8 +97,9 @@ final class PollSet {
     private volatile Throwable failure;           // written by the poller thread (or the master) when it dies
     private final CriticalLoop critical;          // used only by the poller thread
 
-    private PollSet(int index, int epfd, int wakeFd, Arena arena, int maxEvents, Faults faults) {
+    private PollSet(int index, int epfd, int wakeFd, Arena arena, int maxEvents, Doze sweeper, Faults faults) {
         this.index = index;
+        this.sweeper = sweeper;
         this.faults = faults;
         this.critical = new CriticalLoop("weft-poller-" + index);
         this.epfd = epfd;
@@ -115,8 +117,16 @@ final class PollSet {
         return open(index, maxEvents, new Faults());
     }
 
-    /** Creates a set; if any step fails, releases exactly what was acquired before it. */
+    /** Creates a set with a sweeper of its own (tests of bare sets). */
     static PollSet open(int index, int maxEvents, Faults faults) throws ErrnoException {
+        return open(index, maxEvents, new Doze(), faults);
+    }
+
+    /**
+     * Creates a set whose coarse waits wake the poller's timeout sweeper through {@code sweeper}; if any step
+     * fails, releases exactly what was acquired before it.
+     */
+    static PollSet open(int index, int maxEvents, Doze sweeper, Faults faults) throws ErrnoException {
         int epfd = -1;
         int wakeFd = -1;
         Arena arena = null;
@@ -127,7 +137,7 @@ final class PollSet {
             wakeFd = EventFd.create();
             EPoll.ctl(epfd, EPoll.EPOLL_CTL_ADD, wakeFd, EPoll.EPOLLIN | EPoll.EPOLLET, WAKE_TOKEN);
             arena = faults.track(Arena.ofShared());
-            return new PollSet(index, epfd, wakeFd, arena, maxEvents, faults);
+            return new PollSet(index, epfd, wakeFd, arena, maxEvents, sweeper, faults);
         } catch (Throwable e) {
             if (arena != null) {
                 arena.close();
@@ -535,8 +545,16 @@ final class PollSet {
     }
 
     /** Fixes new coarse deadlines and unparks the waiters whose deadline has passed; lock-free, touches no fd. */
-    void expireDeadlines(long now) {
-        tokens.forEach(item -> item.expire(now));
+    /** The sweep of this set: see {@link Item#expire}. Returns how many coarse waits it saw. */
+    int expireDeadlines(long now) {
+        int[] waits = new int[1];
+        tokens.forEach(item -> waits[0] += item.expire(now));
+        return waits[0];
+    }
+
+    /** A coarse wait began (its timeout published): wakes the sweeper if it dozes. */
+    void coarseWaitBegan() {
+        sweeper.wake();
     }
 
     /** Wakes the poller thread; the caller must hold a reference. */

@@ -66,22 +66,23 @@ public final class Poller implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch closeDone = new CountDownLatch(1);
 
-    private Poller(PollerConfig config, PollSet[] sets, Faults faults, Consumer<? super Throwable> onFailure)
-            throws ErrnoException {
+    private Poller(PollerConfig config, PollSet[] sets, Doze sweeperDoze, Faults faults,
+            Consumer<? super Throwable> onFailure) throws ErrnoException {
         this.config = config;
         this.sets = sets;
         this.faults = faults;
         this.deaths = new PollerDeaths(sets.length, this::isClosed, onFailure);
         this.carriers = config.mode() == PollerMode.CARRIER ? new Carrier[sets.length] : null;
+        Doze watchDoze = new Doze();
         this.watch = carriers == null ? null
-                : new CarrierWatch(sets, carriers, this::carrierLoop, faults, deaths::watchDied);
-        this.sweeper = new TimeoutSweeper(sets, faults, deaths::sweeperDied);
+                : new CarrierWatch(sets, carriers, watchDoze, this::carrierLoop, faults, deaths::watchDied);
+        this.sweeper = new TimeoutSweeper(sets, sweeperDoze, faults, deaths::sweeperDied);
         // The only step here that acquires anything; it releases what it acquired if it fails.
         this.master = config.mode() == PollerMode.VIRTUAL ? new MasterPoller(sets, faults, deaths::masterDied) : null;
         this.threads = new Thread[sets.length];
         for (PollSet set : sets) {
             if (carriers != null) {
-                carriers[set.index] = new Carrier(set);
+                carriers[set.index] = new Carrier(set, watchDoze);
             }
             threads[set.index] = switch (config.mode()) {
                 case PLATFORM -> Thread.ofPlatform().daemon().name("weft-poller-" + set.index)
@@ -176,12 +177,13 @@ public final class Poller implements AutoCloseable {
             throws IOException {
         preload();
         List<PollSet> opened = new ArrayList<>();
+        Doze sweeperDoze = new Doze(); // the sets' waiters wake the sweeper with it
         Poller poller = null;
         try {
             for (int i = 0; i < config.sets(); i++) {
-                opened.add(PollSet.open(i, config.maxEvents(), faults));
+                opened.add(PollSet.open(i, config.maxEvents(), sweeperDoze, faults));
             }
-            poller = new Poller(config, opened.toArray(PollSet[]::new), faults, onFailure);
+            poller = new Poller(config, opened.toArray(PollSet[]::new), sweeperDoze, faults, onFailure);
             poller.start();
             return poller;
         } catch (Throwable e) {
@@ -251,6 +253,16 @@ public final class Poller implements AutoCloseable {
      */
     public Throwable failure() {
         return deaths.failure();
+    }
+
+    /** Whether the timeout sweeper sleeps untimed until a coarse wait begins (tests). */
+    boolean sweeperDozing() {
+        return sweeper.dozing();
+    }
+
+    /** Whether the carrier watch sleeps untimed until a loop wakes; false outside CARRIER mode (tests). */
+    boolean watchDozing() {
+        return watch != null && watch.dozing();
     }
 
     /** The poller thread of set {@code index} (diagnostics and tests). */

@@ -150,6 +150,32 @@ class CarrierTest {
         }
     }
 
+    /**
+     * The watch of an idle poller sleeps untimed; a task that then holds its carrier wakes it (the loop does, as it
+     * returns from epoll_wait) and is taken over as if the watch had never dozed.
+     */
+    @Test
+    void aDozingWatchWakesForAHeldCarrier() throws Exception {
+        try (Poller poller = Poller.open(new PollerConfig(1, PollerMode.CARRIER, 64))) {
+            Carrier carrier = poller.carrier(0);
+            Thread first = poller.pollerThread(0);
+            TestThreads.awaitTrue(poller::watchDozing, "the watch of an idle poller dozes");
+            AtomicBoolean release = new AtomicBoolean();
+            try {
+                assertTrue(carrier.submit(() -> {
+                    while (!release.get()) {
+                        Thread.onSpinWait(); // computes: holds the poller thread
+                    }
+                }));
+                TestThreads.awaitTrue(() -> poller.stats().carrierTakeovers() == 1, "the held carrier taken over");
+                assertNotEquals(first, poller.pollerThread(0));
+            } finally {
+                release.set(true);
+            }
+            assertTrue(first.join(Duration.ofSeconds(60)), "the held thread left after its task");
+        }
+    }
+
     /** close() does not wait for a thread a task holds: the watch hands its loop over, and close returns. */
     @Test
     void closeDoesNotWaitForAHeldThread() throws Exception {

@@ -10,6 +10,7 @@ import dev.weft.poller.sys.ErrnoException;
 import dev.weft.poller.sys.Fds;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -114,6 +115,27 @@ class WaitTest {
                 TestThreads.awaitParked(waiter.thread, item);
             }
             waiter.thread.join();
+            assertEquals(WaitResult.TIMED_OUT, waiter.value);
+            assertTrue(System.nanoTime() - start >= timeout, "returned before its deadline");
+            Fixtures.closeAll(p);
+        }
+    }
+
+    /**
+     * A sweeper with no coarse wait to keep sleeps untimed (an idle poller wakes no thread); the next coarse wait
+     * wakes it as it begins, and times out.
+     */
+    @ParameterizedTest
+    @EnumSource(PollerMode.class)
+    void aLongTimedWaitWakesADozingSweeper(PollerMode mode) throws Exception {
+        try (Poller poller = open(mode); TestThreads threads = new TestThreads()) {
+            PollFile[] p = Fixtures.pair();
+            Item item = poller.register(p[0]);
+            TestThreads.awaitTrue(poller::sweeperDozing, "the sweeper of an idle poller dozes");
+            long timeout = TimeUnit.MILLISECONDS.toNanos(1_000);
+            long start = System.nanoTime();
+            var waiter = threads.call("coarse", () -> item.awaitInput(timeout));
+            assertTrue(waiter.thread.join(Duration.ofSeconds(60)), "the dozing sweeper never timed the wait out");
             assertEquals(WaitResult.TIMED_OUT, waiter.value);
             assertTrue(System.nanoTime() - start >= timeout, "returned before its deadline");
             Fixtures.closeAll(p);
