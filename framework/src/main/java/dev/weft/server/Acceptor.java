@@ -1,11 +1,13 @@
 package dev.weft.server;
 
 import dev.weft.poller.Carrier;
+import dev.weft.poller.CpuWait;
 import dev.weft.poller.Diagnostics;
 import dev.weft.poller.Doze;
 import dev.weft.poller.sys.EPoll;
 import dev.weft.poller.sys.Errno;
 import dev.weft.poller.sys.ErrnoException;
+import dev.weft.poller.sys.Tasks;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
@@ -39,7 +41,8 @@ import java.util.concurrent.locks.LockSupport;
  * it. thread: volatile, written once by start(), read by wake() and awaitStopped(). runs: written only by the
  * thread (opaque: +1 as it takes a connection on, +1 once admission and dispatch returned; odd while a first
  * run may hold it; the odd write is volatile and followed by the watch's Doze wake, so a dozing watch wakes to
- * watch it), read by the watch. released: volatile, set once by the watch. watchSeen: the watch only.
+ * watch it), read by the watch. released: volatile, set once by the watch. watchSeen, cpuWait: the watch only.
+ * tid: volatile, written once by the thread as it starts.
  * left: counted down when the loop ends, when start() fails, or on release(); awaitStopped() waits for it.
  * </pre>
  */
@@ -80,6 +83,8 @@ final class Acceptor implements Runnable {
     private long runs;                    // written by the thread only (opaque, RUNS); odd while dispatching
     private volatile boolean released;    // set once, by release()
     private long watchSeen = -1;          // the watch only: runs at its last tick
+    private final CpuWait cpuWait = new CpuWait(); // the watch only: whether a held run only waits for a CPU
+    private volatile int tid;             // the thread's kernel id, written as it starts (0 before)
     private final CountDownLatch left = new CountDownLatch(1);
 
     private static final VarHandle RUNS;
@@ -184,6 +189,16 @@ final class Acceptor implements Runnable {
         watchSeen = seen;
     }
 
+    /** For the watch alone: tells a first run that holds this thread from a thread that waits for a CPU. */
+    CpuWait cpuWait() {
+        return cpuWait;
+    }
+
+    /** The thread's kernel id; 0 before it started. */
+    int tid() {
+        return tid;
+    }
+
     /** Ends the loop after the dispatch in progress (a successor has taken the listener over). */
     void release() {
         released = true;
@@ -192,6 +207,7 @@ final class Acceptor implements Runnable {
 
     @Override
     public void run() {
+        tid = Tasks.gettid();
         try {
             ConnectionThreads threads = ConnectionThreads.forThisAcceptor(inlineFirstRuns, admission.carriers(),
                     threadStarts);

@@ -10,14 +10,15 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Keeps accepting going when a connection's first run holds its acceptor ({@link ConnectionThreads}). It reads
  * each acceptor's dispatch count every {@link #BUSY_LOOK_NANOS} while some acceptor is inside a dispatch, every
- * {@link #IDLE_LOOK_NANOS} while none is; one that shows the same odd count at two looks in a row has spent at
- * least a look inside one dispatch — a first run that computes, or blocks its platform thread in native code or
- * file I/O. The watch then starts a fresh acceptor on the same listener, puts it in the held one's place in the
- * server's list, and releases the held one: its thread finishes that run and ends. So a listener whose acceptor
- * is held accepts again 2 to 4 ms after the holding run began (12 at most, after an idle spell), plus a thread
- * start, and the held run goes on beside it on another core. Each takeover is counted
- * ({@link ServerStats#acceptorTakeovers()}); the first is logged, at INFO: a fresh process's first requests,
- * loading classes, often take one. Once the listener is closed (the server's close) a held acceptor is only
+ * {@link #IDLE_LOOK_NANOS} while none is; one that shows the same odd count at three looks in a row has spent at
+ * least two looks inside one dispatch — a first run that computes, or blocks its platform thread in native code
+ * or file I/O — unless its thread spent the last look mostly waiting for a CPU ({@link CpuWait}: a busy core held
+ * it up, not its run; the watch then waits another look). The watch then starts a fresh acceptor on the same
+ * listener, puts it in the held one's place in the server's list, and releases the held one: its thread finishes
+ * that run and ends. So a listener whose acceptor is held accepts again 4 to 6 ms after the holding run began (14
+ * at most, after an idle spell), plus a thread start, and the held run goes on beside it on another core. Each
+ * takeover is counted ({@link ServerStats#acceptorTakeovers()}); the first is logged, at INFO: a fresh process's
+ * first requests, loading classes, often take one. Once the listener is closed (the server's close) a held acceptor is only
  * released: its run is a connection the drain waits for.
  *
  * <p>After {@link #DOZE_AFTER_LOOKS} idle looks in which no acceptor took a connection, the watch sleeps untimed
@@ -36,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  */
 final class AcceptorWatch {
-    /** Between looks while some acceptor is inside a dispatch: a run seen at two looks held it this long at least. */
+    /** Between looks while some acceptor is inside a dispatch: a run seen at three looks held it twice this. */
     static final long BUSY_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** Between looks while no acceptor is inside a dispatch. */
     static final long IDLE_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -121,11 +122,11 @@ final class AcceptorWatch {
             took |= runs != acceptor.watchSeen();
             acceptor.watchSeen(runs);
             if (held) {
-                if (acceptor.listener().isOpen()) {
-                    takeOver(i, acceptor);
-                } else {
+                if (!acceptor.listener().isOpen()) {
                     acceptor.release(); // closing: nothing to take over; the server's close need not wait for it
-                }
+                } else if (!acceptor.cpuWait().waitOneLook(acceptor.tid(), runs, System.nanoTime())) {
+                    takeOver(i, acceptor);
+                } // else its thread waited for a CPU, not for its run: the next look (2 ms) decides
             }
         }
         quietLooks = busy || took ? 0 : quietLooks + 1;
@@ -159,7 +160,7 @@ final class AcceptorWatch {
             LOG.log(Level.INFO, "a connection''s first run held {0} for over {1} ms; {2} took its listener over "
                     + "(a fresh process''s first requests load classes; if acceptorTakeovers keeps growing, handlers "
                     + "compute or block in native code or file I/O before their first park). Only this first one "
-                    + "is logged", held.name(), Long.toString(TimeUnit.NANOSECONDS.toMillis(BUSY_LOOK_NANOS)),
+                    + "is logged", held.name(), Long.toString(TimeUnit.NANOSECONDS.toMillis(2 * BUSY_LOOK_NANOS)),
                     successor.name());
         }
     }

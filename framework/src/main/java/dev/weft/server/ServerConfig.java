@@ -22,7 +22,7 @@ import java.time.Duration;
  *                         platform poller thread also runs its connections' threads, and blocks in epoll_wait
  *                         only when none is runnable — no hand-off when the set runs dry, but a run that computes
  *                         holds its set's other connections, on one core, until the carrier watch hands the
- *                         set's loop to a fresh thread (after 2 to 4 ms); docs/design.md. VIRTUAL instead where
+ *                         set's loop to a fresh thread (after 4 to 6 ms); docs/design.md. VIRTUAL instead where
  *                         the JDK's scheduler cannot be replaced (see firstRunOnAcceptor).
  * @param backlog          listen(2) backlog per listener. Default 1024.
  * @param deferAccept      TCP_DEFER_ACCEPT: accept only once the first bytes arrived, so the first read does not

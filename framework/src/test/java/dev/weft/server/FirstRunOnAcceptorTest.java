@@ -158,7 +158,7 @@ class FirstRunOnAcceptorTest {
     }
 
     /**
-     * The watch itself, tick by tick (its thread not started): an acceptor seen in the same dispatch at two ticks is
+     * The watch itself, tick by tick (its thread not started): an acceptor seen in the same dispatch at three ticks is
      * replaced in the list by a started successor on the same listener and released; once the listener is closed,
      * a held acceptor is only released, so a close does not wait for the run that holds it.
      */
@@ -195,8 +195,10 @@ class FirstRunOnAcceptorTest {
             assertTrue(watch.tick(), "an acceptor inside a dispatch: the next look comes after 2 ms, not 10");
             assertSame(first, acceptors.getFirst(), "one tick is not enough to call it held");
             watch.tick();
+            assertSame(first, acceptors.getFirst(), "held at two ticks: the watch reads its thread's scheduling");
+            watch.tick();
             Acceptor successor = acceptors.getFirst();
-            assertNotSame(first, successor, "held at two ticks: replaced");
+            assertNotSame(first, successor, "held at three ticks, blocked rather than waiting for a CPU: replaced");
             assertEquals("weft-acceptor-w.1", successor.name());
             assertSame(listener, successor.listener());
             assertTrue(first.awaitStopped(TimeUnit.SECONDS.toMillis(20)), "released: not waited for, though held"); 
@@ -205,6 +207,7 @@ class FirstRunOnAcceptorTest {
             // the successor is held too; then the listener closes: released, not replaced
             try (Socket second = Clients.connect(Sockets.localAddress(listener.fd()))) {
                 awaitTrue(() -> (successor.runs() & 1) != 0, "the successor never took the connection on");
+                watch.tick();
                 watch.tick();
                 watch.tick();
                 Acceptor third = acceptors.getFirst();

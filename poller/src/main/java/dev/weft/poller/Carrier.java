@@ -13,9 +13,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <p>The hazard of any event loop: a task that neither finishes nor parks (it computes, or blocks the thread in
  * native code or file I/O) holds every connection of the set, and keeps them off the other cores. The poller's
- * {@link CarrierWatch} looks at {@link #runs} every 2 ms while a task runs; the same odd count at two looks and it
- * hands the loop to another thread ({@link #handOver}), which carries on polling and running the queue while the
- * held one finishes its task and leaves.
+ * {@link CarrierWatch} looks at {@link #runs} every 2 ms while a task runs; the same odd count at three looks (and
+ * a thread that did not just wait for a CPU: {@link CpuWait}) and it hands the loop to another thread
+ * ({@link #handOver}), which carries on polling and running the queue while the held one finishes its task and
+ * leaves.
  *
  * <p>After 100 ms in which no task ran and every loop blocked in epoll_wait, the watch dozes ({@link Doze}); a
  * loop wakes it as it returns from epoll_wait ({@link #awake}), before it runs anything.
@@ -31,6 +32,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *              never left in the queue of a blocked poller.
  *              The watch dozes only after it saw sleeping set on every carrier (Doze's handshake: awake() writes
  *              sleeping false, then wakes the watch's Doze).
+ *   loopTid    volatile, written by each thread as it enters the loop, read by the watch (CpuWait): a look
+ *              right after a takeover may still read the held thread's id, and only defers or not once.
  *   exited     volatile, set once by the loop's thread as it leaves; submit() then refuses, and a task offered
  *              across the exit is either run by the loop's last drain or taken back and refused — never both.
  *   runs       +1 (opaque) by the loop's thread before a task; after it, the loop's thread CASes it +1 again.
@@ -62,6 +65,7 @@ public final class Carrier {
     private volatile boolean sleeping; // CAS (SLEEPING)
     private volatile boolean exited;
     private volatile long runs;        // see the header (RUNS)
+    private volatile int loopTid;      // the kernel id of the loop's current thread, written as it enters (0: none yet)
 
     Carrier(PollSet set, Doze watch) {
         this.set = set;
@@ -165,6 +169,16 @@ public final class Carrier {
                 // the continuation's own failure, on a thread about to end: keep draining
             }
         }
+    }
+
+    /** Called by a thread as it enters the loop (the first, or a successor): its kernel thread id. */
+    void entered(int tid) {
+        loopTid = tid;
+    }
+
+    /** The kernel id of the thread that entered the loop last; 0 before any did. */
+    int loopTid() {
+        return loopTid;
     }
 
     /** The run count: odd while a task runs, +2 per task run. What the watch compares across looks. */

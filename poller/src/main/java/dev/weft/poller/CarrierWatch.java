@@ -11,8 +11,10 @@ import java.util.function.Function;
  * Finds a carrier held by one task ({@link Carrier}'s hazard) and hands its set's loop to a fresh platform
  * thread, on a thread of its own ({@code weft-carrier-watch}). It looks at every carrier every
  * {@link #BUSY_LOOK_NANOS} while some task is running, every {@link #IDLE_LOOK_NANOS} while none is; a task
- * running at two looks in a row has held its carrier for at least 2 ms and has the loop taken from it. So a
- * computing or blocking task keeps its set's other connections waiting 2 to 4 ms (12 at most, after an idle
+ * running at three looks in a row has held its carrier for at least 4 ms and has the loop taken from it — unless
+ * its thread spent the last look's interval mostly waiting for a CPU ({@link CpuWait}: a busy core, not its
+ * task, held it up, and a successor would wait for the same core), when the watch waits another look. So a
+ * computing or blocking task keeps its set's other connections waiting 4 to 6 ms (14 at most, after an idle
  * spell), and they go on on another core meanwhile, as they would on the JDK's scheduler.
  *
  * <p>After {@link #DOZE_AFTER_LOOKS} idle looks in which no task ran, with every loop blocked in epoll_wait, the
@@ -26,16 +28,16 @@ import java.util.function.Function;
  *
  * <pre>
  * Threading: look() runs on the watch's thread only (a TickThread), the one writer of every field here (seen,
- * ran, quietLooks, logged, successors: that thread only); takeovers is also read by stats (volatile). The doze
- * is shared with the carriers, which wake it. The first takeover is logged at INFO (once per watch), the rest
- * only counted. If the watch itself gives up (CriticalLoop), the poller fails loudly (onDeath): a held set
- * would no longer be recovered.
+ * ran, cpuWaits, quietLooks, logged, successors: that thread only); takeovers is also read by stats
+ * (volatile). The doze is shared with the carriers, which wake it. The first takeover is logged at INFO (once
+ * per watch), the rest only counted. If the watch itself gives up (CriticalLoop), the poller fails loudly
+ * (onDeath): a held set would no longer be recovered.
  * </pre>
  */
 final class CarrierWatch implements AutoCloseable {
     private static final System.Logger LOG = Diagnostics.guard(System.getLogger(Poller.class.getName()));
 
-    /** Between looks while some task runs: a task seen at two looks has held its carrier this long at least. */
+    /** Between looks while some task runs: a task seen at three looks has held its carrier twice this at least. */
     static final long BUSY_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** Between looks while no task runs. */
     static final long IDLE_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -46,6 +48,7 @@ final class CarrierWatch implements AutoCloseable {
     private final Carrier[] carriers;
     private final long[] seen;        // per set: the running count at the last look, or -1
     private final long[] ran;         // per set: the run count at the last look
+    private final CpuWait[] cpuWaits; // per set: whether a held run's thread only waits for a CPU
     private int quietLooks;           // idle looks in a row with no task run
     private final Function<PollSet, Runnable> loop; // the body of a poller thread for a set
     private final Faults faults;
@@ -61,6 +64,8 @@ final class CarrierWatch implements AutoCloseable {
         this.seen = new long[sets.length];
         Arrays.fill(seen, -1);
         this.ran = new long[sets.length];
+        this.cpuWaits = new CpuWait[sets.length];
+        Arrays.setAll(cpuWaits, i -> new CpuWait());
         this.loop = loop;
         this.faults = faults;
         this.thread = new TickThread("weft-carrier-watch", -3, Faults.Step.WATCH, faults, IDLE_LOOK_NANOS,
@@ -87,7 +92,7 @@ final class CarrierWatch implements AutoCloseable {
                 continue;
             }
             busy = true;
-            if (running == last) {
+            if (running == last && !cpuWaits[set.index].waitOneLook(carrier.loopTid(), running, System.nanoTime())) {
                 takeOver(set, carrier, running);
             }
         }
@@ -134,7 +139,7 @@ final class CarrierWatch implements AutoCloseable {
             takeovers++; // one writer: no lost update
             if (!logged) {
                 logged = true;
-                LOG.log(Level.INFO, "weft poll set {0}: a task held its carrier {1} for 2 ms or more; {2} took "
+                LOG.log(Level.INFO, "weft poll set {0}: a task held its carrier {1} for 4 ms or more; {2} took "
                         + "its loop over (further takeovers are only counted)",
                         set.index, heldThread.getName(), successor.getName());
             }

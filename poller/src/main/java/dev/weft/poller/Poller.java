@@ -1,6 +1,7 @@
 package dev.weft.poller;
 
 import dev.weft.poller.sys.ErrnoException;
+import dev.weft.poller.sys.Tasks;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,7 +100,10 @@ public final class Poller implements AutoCloseable {
     /** The body of a CARRIER-mode poller thread of {@code set} (the first, or a successor the watch starts). */
     private Runnable carrierLoop(PollSet set) {
         Carrier carrier = carriers[set.index];
-        return () -> deaths.setDied(set.index, set.runPoller(() -> set.carry(carrier)));
+        return () -> {
+            carrier.entered(Tasks.gettid());
+            deaths.setDied(set.index, set.runPoller(() -> set.carry(carrier)));
+        };
     }
 
     /**

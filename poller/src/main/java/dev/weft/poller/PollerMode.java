@@ -18,7 +18,7 @@ public enum PollerMode {
      * {@link Poller#carrier(int) carrier} as their scheduler run on it between polls, and it blocks in
      * epoll_wait only when none is runnable. A thread it unparks runs on it with no hand-off (no futex, no
      * master, no re-arm). The event loop's hazard — a task that computes or blocks the thread holds the whole
-     * set — is bounded: a task running at two looks of the watch (2 ms apart while tasks run) has its loop
+     * set — is bounded: a task running at three looks of the watch (2 ms apart while tasks run) has its loop
      * handed to a fresh poller thread ({@link PollerStats#carrierTakeovers()}). Shorter tasks that compute
      * still share one core per set: CPU-bound handlers on connections of one set took 1.2–1.5× VIRTUAL's time
      * on two cores (bench/carrier-skew.sh), which is why weft's server runs VIRTUAL on more than one core and
