@@ -207,8 +207,8 @@ final class Acceptor implements Runnable {
 
     @Override
     public void run() {
-        tid = Tasks.gettid();
         try {
+            tid = Tasks.gettid();
             ConnectionThreads threads = ConnectionThreads.forThisAcceptor(inlineFirstRuns, admission.carriers(),
                     threadStarts);
             while (!released && acceptOne(threads)) {

@@ -18,8 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * that run and ends. So a listener whose acceptor is held accepts again 4 to 6 ms after the holding run began (14
  * at most, after an idle spell), plus a thread start, and the held run goes on beside it on another core. Each
  * takeover is counted ({@link ServerStats#acceptorTakeovers()}); the first is logged, at INFO: a fresh process's
- * first requests, loading classes, often take one. Once the listener is closed (the server's close) a held acceptor is only
- * released: its run is a connection the drain waits for.
+ * first requests, loading classes, often take one. Once the listener is closed (the server's close) a held
+ * acceptor is only released: its run is a connection the drain waits for.
  *
  * <p>After {@link #DOZE_AFTER_LOOKS} idle looks in which no acceptor took a connection, the watch sleeps untimed
  * ({@link Doze}) until an acceptor begins a dispatch and wakes it: a server no client connects to has no watch

@@ -100,10 +100,10 @@ public final class Poller implements AutoCloseable {
     /** The body of a CARRIER-mode poller thread of {@code set} (the first, or a successor the watch starts). */
     private Runnable carrierLoop(PollSet set) {
         Carrier carrier = carriers[set.index];
-        return () -> {
-            carrier.entered(Tasks.gettid());
-            deaths.setDied(set.index, set.runPoller(() -> set.carry(carrier)));
-        };
+        return () -> deaths.setDied(set.index, set.runPoller(() -> {
+            carrier.entered(Tasks.gettid()); // for the watch's CpuWait
+            set.carry(carrier);
+        }));
     }
 
     /**

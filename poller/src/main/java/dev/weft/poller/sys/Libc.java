@@ -5,6 +5,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.util.Optional;
 
 /**
  * Links libc functions for the facility classes of this package. Every handle captures errno through the
@@ -30,7 +31,16 @@ final class Libc {
     private Libc() {}
 
     static MethodHandle quick(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(symbol(name), descriptor, CAPTURE_ERRNO, Linker.Option.critical(true));
+        return quick(symbol(name), descriptor);
+    }
+
+    static MethodHandle quick(MemorySegment symbol, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(symbol, descriptor, CAPTURE_ERRNO, Linker.Option.critical(true));
+    }
+
+    /** The symbol, if this libc has it (for functions weft can do without). */
+    static Optional<MemorySegment> find(String name) {
+        return LIBC.find(name);
     }
 
     static MethodHandle quickVariadic(String name, FunctionDescriptor descriptor, int firstVariadicArg) {

@@ -13,12 +13,17 @@ import java.nio.file.Path;
  * on a CPU and its time waiting in a run queue for one, in nanoseconds since it started). No policy.
  */
 public final class Tasks {
-    private static final MethodHandle GETTID = Libc.quick("gettid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETTID = Libc.find("gettid")
+            .map(symbol -> Libc.quick(symbol, FunctionDescriptor.of(JAVA_INT)))
+            .orElse(null); // glibc before 2.30, musl before 1.2.2
 
     private Tasks() {}
 
-    /** The calling thread's kernel thread id (gettid never fails). */
+    /** The calling thread's kernel thread id (gettid never fails); 0 if this libc has no gettid. */
     public static int gettid() {
+        if (GETTID == null) {
+            return 0;
+        }
         try {
             return (int) GETTID.invokeExact(Errno.capture());
         } catch (Throwable t) {
